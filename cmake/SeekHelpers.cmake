@@ -1,0 +1,75 @@
+# seek_cc_library / seek_cc_test: the two ways a target is declared (abseil style).
+#
+#   seek_cc_library(<name> SRCS ... [CUDA_SRCS ...] [DEPS <ours>...] [LINK <third-party>...])
+#     -> static library seek_<name>, alias seek::<name>. CUDA_SRCS compile only when CUDA is on.
+#   seek_cc_test(<name> SRCS ... [DEPS ...] [LINK ...] [LABELS ...])
+#     -> a GoogleTest executable, each TEST registered with ctest (labels e.g. "gpu").
+#
+# DEPS are our own libraries, by short name. The layering rule of the design is enforced here:
+# a dependency that points the wrong way is a configure error, not a review comment.
+#   engine, sandbox -> (nothing of ours);  tools -> sandbox;  agent -> engine, tools, sandbox;
+#   lsp -> agent;  daemon -> everything.  base (header-only) is usable everywhere.
+
+set(_seek_allowed_engine "")
+set(_seek_allowed_sandbox "")
+set(_seek_allowed_tools "sandbox")
+set(_seek_allowed_agent "engine;sandbox;tools")
+set(_seek_allowed_lsp "agent")
+set(_seek_allowed_daemon "agent;engine;lsp;sandbox;tools")
+
+# Our code builds with warnings as errors; third-party headers come in as system includes.
+function(_seek_warnings target)
+  target_compile_options(${target} PRIVATE
+    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wshadow=local -Wnon-virtual-dtor -Wno-missing-field-initializers -Werror>
+    $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall,-Wextra --Werror=all-warnings>)
+endfunction()
+
+function(seek_cc_library name)
+  cmake_parse_arguments(ARG "" "" "SRCS;CUDA_SRCS;DEPS;LINK" ${ARGN})
+  if(NOT DEFINED _seek_allowed_${name})
+    message(FATAL_ERROR "seek_cc_library(${name}): unknown library; add it to the layering table in SeekHelpers.cmake")
+  endif()
+  foreach(dep IN LISTS ARG_DEPS)
+    if(NOT dep IN_LIST _seek_allowed_${name})
+      message(FATAL_ERROR "seek_cc_library(${name}): may not depend on '${dep}' (allowed: ${_seek_allowed_${name}})")
+    endif()
+  endforeach()
+  set(srcs ${ARG_SRCS})
+  if(SEEK_HAVE_CUDA)
+    list(APPEND srcs ${ARG_CUDA_SRCS})
+  endif()
+  add_library(seek_${name} STATIC ${srcs})
+  add_library(seek::${name} ALIAS seek_${name})
+  _seek_warnings(seek_${name})
+  set(deps seek::base)
+  foreach(dep IN LISTS ARG_DEPS)
+    list(APPEND deps seek::${dep})
+  endforeach()
+  target_link_libraries(seek_${name} PUBLIC ${deps} ${ARG_LINK})
+  if(SEEK_HAVE_CUDA)
+    target_compile_definitions(seek_${name} PUBLIC SEEK_HAVE_CUDA=1)
+  endif()
+endfunction()
+
+function(seek_cc_test name)
+  if(NOT SEEK_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS;LINK;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SRCS})
+  _seek_warnings(${name})
+  set(deps seek::base seek_test_support GTest::gtest_main GTest::gmock)
+  foreach(dep IN LISTS ARG_DEPS)
+    list(APPEND deps seek::${dep})
+  endforeach()
+  target_link_libraries(${name} PRIVATE ${deps} ${ARG_LINK})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
+  set(labels ${ARG_LABELS})
+  if(NOT labels)
+    set(labels cpu)
+  endif()
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_TIMEOUT 30
+    PROPERTIES LABELS "${labels}")
+endfunction()

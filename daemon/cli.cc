@@ -1,0 +1,119 @@
+// CLI11 wiring for every subcommand. This is the only translation unit that includes CLI11;
+// handlers live in their own files (control.cc, devices.cc, ...).
+#include "daemon/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "daemon/control.h"
+#include "daemon/devices.h"
+#include "daemon/version.h"
+
+namespace seek::daemon {
+namespace {
+
+// The deepest subcommand the user reached, for printing the right usage on an error.
+const CLI::App* deepest_parsed(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands()) return deepest_parsed(*sub);
+  return &app;
+}
+
+// CLI11 reports "A subcommand is required" for `seek bogus`; name the unknown word instead.
+// Returns the app whose subcommand list the word missed, or nullptr when all words are known.
+CLI::App* find_unknown_subcommand(CLI::App& app, int argc, char** argv, std::string& word) {
+  CLI::App* current = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string token = argv[i];
+    if (token.empty() || token[0] == '-') return nullptr;  // options are CLI11's to judge
+    auto subs = current->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) return nullptr;  // a positional argument of a leaf command
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : subs) {
+      if (sub->check_name(token)) next = sub;
+    }
+    if (!next) {
+      word = token;
+      return current;
+    }
+    current = next;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"seek: a local daemon for IDE coding agents, with an embedded DeepSeek V4 engine", "seek"};
+  app.set_version_flag("--version", version_line());
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  int exit_code = 0;
+
+  // seek daemon start|stop|status
+  CLI::App* daemon = app.add_subcommand("daemon", "Manage the seek daemon (Unix socket, JSON-RPC)");
+  daemon->require_subcommand(1);
+
+  StartOptions start;
+  start.server.paths = default_daemon_paths();
+  int64_t frame_timeout_ms = start.server.frame_timeout.count();
+  size_t max_message_bytes = start.server.frame_limits.max_body_bytes;
+  CLI::App* start_cmd = daemon->add_subcommand("start", "Start the daemon (returns once it accepts connections)");
+  start_cmd->add_flag("--foreground", start.foreground, "Run in this process instead of in the background");
+  start_cmd->add_option("--log-level", start.log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  start_cmd->add_option("--max-message-bytes", max_message_bytes, "Largest JSON-RPC message accepted")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+      ->capture_default_str();
+  start_cmd->add_option("--frame-timeout-ms", frame_timeout_ms, "Time a client has to finish a started message")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->capture_default_str();
+  start_cmd->callback([&] {
+    start.server.frame_limits.max_body_bytes = max_message_bytes;
+    start.server.frame_timeout = std::chrono::milliseconds(frame_timeout_ms);
+    start.forwarded_args = {"--log-level", start.log_level, "--max-message-bytes", std::to_string(max_message_bytes),
+                            "--frame-timeout-ms", std::to_string(frame_timeout_ms)};
+    exit_code = daemon_start(start);
+  });
+
+  daemon->add_subcommand("stop", "Stop the running daemon gracefully")->callback([&] {
+    exit_code = daemon_stop(default_daemon_paths());
+  });
+  daemon
+      ->add_subcommand("status",
+                       "Print {pid, uptime_s, version, clients, socket} as one JSON line; exit 3 if no daemon runs")
+      ->callback([&] { exit_code = daemon_status(default_daemon_paths()); });
+
+  // seek devices
+  app.add_subcommand("devices", "Print the compute devices seek can use, as JSON")->callback([&] {
+    exit_code = print_devices();
+  });
+
+  std::string unknown;
+  if (CLI::App* where = find_unknown_subcommand(app, argc, argv, unknown)) {
+    std::fprintf(stderr, "seek: error: unknown subcommand '%s'\n\n%s", unknown.c_str(), where->help().c_str());
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(deepest_parsed(app)->help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::printf("%s\n", e.what());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "seek: error: %s\n\n%s", e.what(), deepest_parsed(app)->help().c_str());
+    return 2;
+  }
+  return exit_code;
+}
+
+}  // namespace seek::daemon

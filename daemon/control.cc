@@ -1,0 +1,198 @@
+// Daemon process management. `start` re-executes this binary as
+// `seek daemon start --foreground` in a new session (so the daemon's command line keeps
+// "seek daemon"), with stdio on the log file, and waits until the socket answers.
+#include "daemon/control.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "base/check.h"
+#include "base/log.h"
+#include "daemon/client.h"
+#include "daemon/instance_lock.h"
+
+namespace seek::daemon {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// The running daemon's status, or the error that says why there is none.
+Result<nlohmann::json> query_status(const DaemonPaths& paths, std::chrono::milliseconds timeout) {
+  SEEK_ASSIGN_OR_RETURN(DaemonClient client, DaemonClient::connect(paths.socket));
+  return client.call("seek/status", nlohmann::json::object(), timeout);
+}
+
+std::string log_tail(const std::filesystem::path& log, size_t max_lines) {
+  std::ifstream in(log);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+    if (lines.size() > max_lines) lines.erase(lines.begin());
+  }
+  std::string out;
+  for (const auto& line : lines) out += "  " + line + "\n";
+  return out;
+}
+
+int start_foreground(const StartOptions& options) {
+  auto status = run_daemon(options.server);
+  if (status.ok()) return 0;
+  if (status.error().code == ErrorCode::kAlreadyExists) {
+    std::fprintf(stderr, "seek: %s; not starting another\n", status.error().message.c_str());
+    return 0;
+  }
+  std::fprintf(stderr, "seek: daemon failed: %s\n", status.error().message.c_str());
+  return 1;
+}
+
+int start_background(const StartOptions& options) {
+  const DaemonPaths& paths = options.server.paths;
+  if (auto running = query_status(paths, 5s); running.ok()) {
+    std::fprintf(stderr, "seek: a seek daemon is already running (pid %s, socket %s); not starting another\n",
+                 running->value("pid", nlohmann::json()).dump().c_str(), paths.socket.c_str());
+    return 0;
+  }
+  if (auto dir = ensure_private_dir(paths.dir); !dir.ok()) {
+    std::fprintf(stderr, "seek: %s\n", dir.error().message.c_str());
+    return 1;
+  }
+  auto exe = self_executable();
+  if (!exe.ok()) {
+    std::fprintf(stderr, "seek: %s\n", exe.error().message.c_str());
+    return 1;
+  }
+  const int log_fd = ::open(paths.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (log_fd < 0) {
+    std::fprintf(stderr, "seek: cannot open %s: %s\n", paths.log.c_str(), std::strerror(errno));
+    return 1;
+  }
+  std::vector<std::string> args = {"seek", "daemon", "start", "--foreground"};
+  args.insert(args.end(), options.forwarded_args.begin(), options.forwarded_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    std::fprintf(stderr, "seek: fork: %s\n", std::strerror(errno));
+    return 1;
+  }
+  if (pid == 0) {
+    // Child: a new session (no controlling terminal), stdio on /dev/null and the log, and no
+    // descriptor of the caller's beyond that (a caller waiting on a pipe must see EOF).
+    ::setsid();
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) ::dup2(null_fd, 0);
+    ::dup2(log_fd, 1);
+    ::dup2(log_fd, 2);
+    ::close_range(3, ~0u, 0);
+    ::execv(exe->c_str(), argv.data());
+    _exit(127);
+  }
+  ::close(log_fd);
+
+  // Wait until the socket answers, or the child dies trying.
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto running = query_status(paths, 2s); running.ok()) {
+      std::printf("seek daemon running (pid %s, socket %s)\n", running->value("pid", nlohmann::json()).dump().c_str(),
+                  paths.socket.c_str());
+      return 0;
+    }
+    int wstatus = 0;
+    if (::waitpid(pid, &wstatus, WNOHANG) == pid) {
+      // It exited: either another daemon won a start race (then status answers), or it failed.
+      if (auto running = query_status(paths, 2s); running.ok()) {
+        std::fprintf(stderr, "seek: a seek daemon is already running (pid %s); not starting another\n",
+                     running->value("pid", nlohmann::json()).dump().c_str());
+        return 0;
+      }
+      std::fprintf(stderr, "seek: the daemon exited during start-up (%s %d); last lines of %s:\n%s",
+                   WIFEXITED(wstatus) ? "exit code" : "signal",
+                   WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus), paths.log.c_str(),
+                   log_tail(paths.log, 10).c_str());
+      return 1;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  std::fprintf(stderr, "seek: the daemon (pid %d) did not answer on %s within 30 s; see %s\n", pid,
+               paths.socket.c_str(), paths.log.c_str());
+  return 1;
+}
+
+}  // namespace
+
+Result<std::string> self_executable() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return make_error(ErrorCode::kIo, "cannot resolve /proc/self/exe: " + ec.message());
+  return path.string();
+}
+
+int daemon_start(const StartOptions& options) {
+  if (options.foreground) {
+    log::setup(options.log_level);
+    return start_foreground(options);
+  }
+  return start_background(options);
+}
+
+int daemon_status(const DaemonPaths& paths) {
+  auto status = query_status(paths, 5s);
+  if (status.ok()) {
+    std::printf("%s\n", status->dump().c_str());
+    return 0;
+  }
+  if (status.error().code == ErrorCode::kUnavailable) {
+    std::fprintf(stderr, "seek: no daemon is running (%s)\n", status.error().message.c_str());
+    return kExitNotRunning;
+  }
+  std::fprintf(stderr, "seek: daemon status: %s\n", status.error().message.c_str());
+  return 1;
+}
+
+int daemon_stop(const DaemonPaths& paths) {
+  auto client = DaemonClient::connect(paths.socket);
+  if (!client.ok() && !InstanceLock::is_held(paths.lock)) {
+    std::fprintf(stderr, "seek: no daemon is running\n");
+    return 0;
+  }
+  if (client.ok()) {
+    // The reply may be lost if the daemon closes first; its exit is what we wait for.
+    (void)client->call("seek/shutdown", nlohmann::json::object(), 5s);
+  }
+  auto wait_for_exit = [&](std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (InstanceLock::is_held(paths.lock)) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(20ms);
+    }
+    return true;
+  };
+  if (wait_for_exit(10s)) {
+    std::fprintf(stderr, "seek: daemon stopped\n");
+    return 0;
+  }
+  // It did not shut down gracefully: ask the process itself.
+  if (auto pid = InstanceLock::holder_pid(paths.lock)) {
+    ::kill(*pid, SIGTERM);
+    if (wait_for_exit(5s)) {
+      std::fprintf(stderr, "seek: daemon stopped (SIGTERM)\n");
+      return 0;
+    }
+  }
+  std::fprintf(stderr, "seek: the daemon did not stop\n");
+  return 1;
+}
+
+}  // namespace seek::daemon

@@ -1,0 +1,188 @@
+// run_daemon: lock -> private dir -> bind (replacing a stale socket) -> accept loop, plus
+// SIGTERM/SIGINT and seek/shutdown, all on one io_context. Shutdown closes the listener and
+// every connection, removes the socket file (only if it is still ours) and releases the lock.
+#include "daemon/server.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "base/check.h"
+#include "base/log.h"
+#include "daemon/connection.h"
+#include "daemon/instance_lock.h"
+#include "daemon/method_table.h"
+
+namespace seek::daemon {
+
+namespace asio = boost::asio;
+using stream_protocol = asio::local::stream_protocol;
+
+namespace {
+
+class Server {
+ public:
+  Server(asio::io_context& io, const ServerOptions& options)
+      : io_(io), options_(options), acceptor_(io), signals_(io, SIGINT, SIGTERM) {}
+
+  Status listen();
+  void start();
+  void stop();
+
+ private:
+  asio::awaitable<void> accept_loop();
+  void add_methods();
+
+  asio::io_context& io_;
+  ServerOptions options_;
+  stream_protocol::acceptor acceptor_;
+  asio::signal_set signals_;
+  MethodTable methods_;
+  std::map<uint64_t, std::shared_ptr<Connection>> connections_;
+  uint64_t next_id_ = 1;
+  bool stopping_ = false;
+  bool shutdown_requested_ = false;
+  ino_t socket_inode_ = 0;
+  dev_t socket_device_ = 0;
+};
+
+Status Server::listen() {
+  const std::string path = options_.paths.socket.string();
+  // We hold the instance lock, so a socket file here belongs to a daemon that died.
+  if (::unlink(path.c_str()) == 0) log::info("replaced a stale socket at {}", path);
+
+  boost::system::error_code ec;
+  acceptor_.open(stream_protocol(), ec);
+  if (ec) return make_error(ErrorCode::kIo, "cannot open the daemon socket: " + ec.message());
+  // umask 0177 makes the socket 0600 from the moment it exists, with no chmod race.
+  const mode_t old_mask = ::umask(0177);
+  acceptor_.bind(stream_protocol::endpoint(path), ec);
+  ::umask(old_mask);
+  if (ec) return make_error(ErrorCode::kIo, fmt::format("cannot bind {}: {}", path, ec.message()));
+  SEEK_CHECK_ERRNO(::chmod(path.c_str(), 0600), "cannot chmod the daemon socket");
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(ErrorCode::kIo, fmt::format("cannot listen on {}: {}", path, ec.message()));
+
+  struct stat st{};
+  SEEK_CHECK_ERRNO(::stat(path.c_str(), &st), "cannot stat the daemon socket");
+  socket_inode_ = st.st_ino;
+  socket_device_ = st.st_dev;
+  return ok_status();
+}
+
+void Server::add_methods() {
+  DaemonState state{
+      .pid = ::getpid(),
+      .started_at = std::chrono::steady_clock::now(),
+      .socket_path = options_.paths.socket.string(),
+      .client_count = [this] { return connections_.size(); },
+      .request_shutdown = [this] { shutdown_requested_ = true; },
+  };
+  add_daemon_methods(methods_, state);
+}
+
+void Server::start() {
+  add_methods();
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    log::info("signal {}: shutting down", signo);
+    stop();
+  });
+  asio::co_spawn(io_, accept_loop(), [](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      log::error("accept loop: {}", ex.what());
+    }
+  });
+}
+
+asio::awaitable<void> Server::accept_loop() {
+  asio::steady_timer backoff(io_);
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (stopping_) co_return;
+    if (ec) {
+      // Out of descriptors or a transient error: wait a little instead of spinning.
+      log::warn("accept: {}", ec.message());
+      backoff.expires_after(std::chrono::milliseconds(100));
+      co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    if (connections_.size() >= options_.max_clients) {
+      log::warn("refusing a connection: {} clients already", connections_.size());
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    const uint64_t id = next_id_++;
+    ConnectionHooks hooks{
+        .on_close = [this](uint64_t closed) { connections_.erase(closed); },
+        .after_reply =
+            [this] {
+              if (shutdown_requested_) stop();
+            },
+    };
+    ConnectionOptions conn_options{.frame_limits = options_.frame_limits,
+                                   .frame_timeout = options_.frame_timeout,
+                                   .write_timeout = options_.write_timeout};
+    auto connection = std::make_shared<Connection>(std::move(socket), id, methods_, conn_options, std::move(hooks));
+    connections_.emplace(id, connection);
+    connection->start();
+  }
+}
+
+void Server::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  signals_.cancel(ignored);
+  // Remove the socket file only if it is still the one we bound.
+  struct stat st{};
+  const std::string path = options_.paths.socket.string();
+  if (::stat(path.c_str(), &st) == 0 && st.st_ino == socket_inode_ && st.st_dev == socket_device_) {
+    ::unlink(path.c_str());
+  }
+  // Copy: closing may run callbacks that erase from the map.
+  auto open = connections_;
+  for (auto& [id, connection] : open) connection->close();
+}
+
+}  // namespace
+
+Status run_daemon(const ServerOptions& options) {
+  SEEK_RETURN_IF_ERROR(ensure_private_dir(options.paths.dir));
+  SEEK_RETURN_IF_ERROR(check_socket_path(options.paths.socket));
+  SEEK_ASSIGN_OR_RETURN(InstanceLock lock, InstanceLock::acquire(options.paths.lock));
+
+  asio::io_context io(1);
+  Server server(io, options);
+  SEEK_RETURN_IF_ERROR(server.listen());
+  server.start();
+  log::info("seek daemon (pid {}) listening on {}", ::getpid(), options.paths.socket.string());
+  try {
+    io.run();
+  } catch (const std::exception& e) {
+    server.stop();
+    return make_error(ErrorCode::kInternal, std::string("daemon event loop: ") + e.what());
+  }
+  log::info("seek daemon stopped");
+  return ok_status();
+}
+
+}  // namespace seek::daemon
