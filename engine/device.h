@@ -28,7 +28,7 @@ bool cuda_built();
 /// Never aborts, and is cheap to call again (the result is computed once).
 Result<std::vector<CudaDevice>> cuda_devices();
 
-/// The version of cuBLASLt this binary links, or 0 without CUDA.
+/// The version of the cuBLASLt library loaded at run time, or 0 without CUDA or when it is missing.
 int64_t cublaslt_version();
 
 /// "cuda" when a usable CUDA device exists, else "cpu": where the engine will run by default.

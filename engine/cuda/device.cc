@@ -4,6 +4,7 @@
 #include <cuda_runtime.h>
 
 #include "base/check.h"
+#include "engine/cuda/cublaslt_api.h"
 #include "engine/cuda/cuda_check.h"
 #include "engine/device.h"
 
@@ -39,6 +40,9 @@ Result<std::vector<CudaDevice>> cuda_devices() {
   return devices;
 }
 
-int64_t cublaslt_version() { return static_cast<int64_t>(cublasLtGetVersion()); }
+int64_t cublaslt_version() {
+  auto api = cuda::cublaslt();
+  return api.ok() ? static_cast<int64_t>((*api)->get_version()) : 0;
+}
 
 }  // namespace seek::engine
