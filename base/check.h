@@ -17,9 +17,7 @@ namespace seek {
 
 /// An Error whose message ends with "(file:line)", the file reduced to its base name.
 inline Error located_error(ErrorCode code, std::string_view message, const char* file, int line) {
-  std::string_view path(file);
-  if (auto slash = path.rfind('/'); slash != std::string_view::npos) path.remove_prefix(slash + 1);
-  return Error{code, fmt::format("{} ({}:{})", message, path, line)};
+  return Error{code, std::string(message) + source_suffix(file, line)};
 }
 
 /// An Error for a failed OS call: "what: strerror(errno) (file:line)", code from errno.

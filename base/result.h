@@ -125,6 +125,13 @@ using Status = Result<void>;
 /// The success value of a Status, for `return ok_status();`.
 inline Status ok_status() { return Status(); }
 
+/// " (file.cc:42)": the suffix that checked-call macros put on messages (base name only).
+inline std::string source_suffix(const char* file, int line) {
+  std::string_view path(file);
+  if (auto slash = path.rfind('/'); slash != std::string_view::npos) path.remove_prefix(slash + 1);
+  return " (" + std::string(path) + ":" + std::to_string(line) + ")";
+}
+
 /// Builds an Error; a short form for `return make_error(ErrorCode::kNotFound, "...")`.
 inline Error make_error(ErrorCode code, std::string message) {
   return Error{code, std::move(message)};

@@ -14,22 +14,18 @@ namespace seek::engine::cuda {
 
 /// Builds the Error for a failed CUDA runtime call.
 inline Error cuda_error(cudaError_t err, const char* call, const char* file, int line) {
-  std::string where(file);
-  if (auto slash = where.rfind('/'); slash != std::string::npos) where.erase(0, slash + 1);
   const ErrorCode code = (err == cudaErrorNoDevice || err == cudaErrorInsufficientDriver ||
                           err == cudaErrorInitializationError || err == cudaErrorDevicesUnavailable)
                              ? ErrorCode::kUnavailable
                              : ErrorCode::kInternal;
-  return Error{code, std::string(call) + ": " + cudaGetErrorName(err) + " (" + cudaGetErrorString(err) +
-                         ") (" + where + ":" + std::to_string(line) + ")"};
+  return Error{code, std::string(call) + ": " + cudaGetErrorName(err) + " (" + cudaGetErrorString(err) + ")" +
+                         source_suffix(file, line)};
 }
 
 /// Builds the Error for a failed cuBLASLt call.
 inline Error cublas_error(cublasStatus_t status, const char* call, const char* file, int line) {
-  std::string where(file);
-  if (auto slash = where.rfind('/'); slash != std::string::npos) where.erase(0, slash + 1);
   return Error{ErrorCode::kInternal, std::string(call) + ": cublas status " + std::to_string(static_cast<int>(status)) +
-                                         " (" + where + ":" + std::to_string(line) + ")"};
+                                         source_suffix(file, line)};
 }
 
 }  // namespace seek::engine::cuda
