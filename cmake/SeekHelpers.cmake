@@ -17,8 +17,16 @@ set(_seek_allowed_agent "engine;sandbox;tools")
 set(_seek_allowed_lsp "agent")
 set(_seek_allowed_daemon "agent;engine;lsp;sandbox;tools")
 
+# SEEK_SANITIZE=address,undefined (for example) instruments our targets for a test run.
+set(SEEK_SANITIZE "" CACHE STRING "Sanitizers for our targets, e.g. address,undefined (empty: none)")
+
 # Our code builds with warnings as errors; third-party headers come in as system includes.
 function(_seek_warnings target)
+  if(SEEK_SANITIZE)
+    target_compile_options(${target} PRIVATE
+      $<$<COMPILE_LANGUAGE:CXX>:-fsanitize=${SEEK_SANITIZE} -fno-omit-frame-pointer>)
+    target_link_options(${target} PUBLIC -fsanitize=${SEEK_SANITIZE})
+  endif()
   target_compile_options(${target} PRIVATE
     $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wshadow=local -Wnon-virtual-dtor -Wno-missing-field-initializers -Werror>
     $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall,-Wextra --Werror=all-warnings>)
