@@ -60,7 +60,10 @@ Result<nlohmann::json> DaemonClient::call(std::string_view method, const nlohman
   while (sent < frame.size()) {
     const ssize_t n = ::send(fd_, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno_error(fmt::format("sending {}", method), errno, __FILE__, __LINE__);
+    if (n < 0) {
+      const int err = errno;
+      return errno_error(fmt::format("sending {}", method), err, __FILE__, __LINE__);
+    }
     sent += static_cast<size_t>(n);
   }
   char buffer[16384];
@@ -74,9 +77,14 @@ Result<nlohmann::json> DaemonClient::call(std::string_view method, const nlohman
       const auto& msg = std::get<lsp::RpcMessage>(parsed);
       if (msg.kind != lsp::RpcMessage::Kind::kResponse || msg.id != id) continue;  // not ours
       if (!msg.error.is_null()) {
-        return make_error(ErrorCode::kUnavailable,
-                          fmt::format("{} failed: {} ({})", method, msg.error.value("message", std::string("?")),
-                                      msg.error.value("code", 0)));
+        // Read the error defensively: a malformed one must not throw out of here.
+        std::string text = "?";
+        int64_t code = 0;
+        if (msg.error.is_object()) {
+          if (auto m = msg.error.find("message"); m != msg.error.end() && m->is_string()) text = m->get<std::string>();
+          if (auto c = msg.error.find("code"); c != msg.error.end() && c->is_number_integer()) code = c->get<int64_t>();
+        }
+        return make_error(ErrorCode::kInternal, fmt::format("{} failed: {} ({})", method, text, code));
       }
       return msg.result;
     }
@@ -90,7 +98,7 @@ Result<nlohmann::json> DaemonClient::call(std::string_view method, const nlohman
     const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return errno_error("reading from the daemon", errno, __FILE__, __LINE__);
-    if (n == 0) return make_error(ErrorCode::kUnavailable, fmt::format("the daemon closed the connection during {}", method));
+    if (n == 0) return make_error(ErrorCode::kIo, fmt::format("the daemon closed the connection during {}", method));
     decoder_.feed(std::string_view(buffer, static_cast<size_t>(n)));
   }
 }

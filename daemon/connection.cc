@@ -45,7 +45,13 @@ void Connection::start() {
       log::error("connection {}: {}", id, ex.what());
     }
   };
-  asio::co_spawn(socket_.get_executor(), read_loop(), log_failure);
+  // However the read loop ends (EOF, error, fatal frame, or an exception), the connection is
+  // closed and leaves the registry.
+  asio::co_spawn(socket_.get_executor(), read_loop(), [self = shared_from_this(), log_failure](std::exception_ptr e) {
+    log_failure(e);
+    self->close();
+    if (self->hooks_.on_close) self->hooks_.on_close(self->id_);
+  });
   asio::co_spawn(socket_.get_executor(), watchdog(), log_failure);
 }
 
@@ -82,6 +88,7 @@ asio::awaitable<bool> Connection::write_frame(const std::string& body) {
   arm_deadline(options_.write_timeout);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(frame), kUseTuple);
   arm_deadline(std::nullopt);
+  frame_deadline_armed_ = false;
   co_return !ec;
 }
 
@@ -119,8 +126,15 @@ asio::awaitable<void> Connection::read_loop() {
   std::array<char, 64 * 1024> buffer;
   bool done = false;
   while (!done && !closed_) {
-    // Read more bytes: idle waits are tied to the connection's life, partial frames are timed.
-    arm_deadline(decoder_.mid_frame() ? std::optional(options_.frame_timeout) : std::nullopt);
+    // Read more bytes: idle waits are tied to the connection's life; a started frame gets one
+    // deadline from its first byte, which trickling bytes do not extend.
+    if (!decoder_.mid_frame()) {
+      if (frame_deadline_armed_) arm_deadline(std::nullopt);
+      frame_deadline_armed_ = false;
+    } else if (!frame_deadline_armed_) {
+      arm_deadline(options_.frame_timeout);
+      frame_deadline_armed_ = true;
+    }
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buffer), kUseTuple);
     if (ec) break;
     decoder_.feed(std::string_view(buffer.data(), n));
@@ -146,8 +160,6 @@ asio::awaitable<void> Connection::read_loop() {
       if (done || closed_) break;
     }
   }
-  close();
-  if (hooks_.on_close) hooks_.on_close(id_);
 }
 
 }  // namespace seek::daemon

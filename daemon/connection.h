@@ -59,6 +59,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ConnectionHooks hooks_;
   lsp::FrameDecoder decoder_;
   bool closed_ = false;
+  bool frame_deadline_armed_ = false;  // a started frame's deadline runs, not restarted per read
 };
 
 }  // namespace seek::daemon

@@ -15,9 +15,20 @@ namespace seek::daemon {
 
 Result<InstanceLock> InstanceLock::acquire(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return errno_error(fmt::format("cannot open lock file {}", path.string()), errno, __FILE__, __LINE__);
+  if (fd < 0) {
+    const int err = errno;
+    return errno_error(fmt::format("cannot open lock file {}", path.string()), err, __FILE__, __LINE__);
+  }
   InstanceLock lock(fd);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  // `seek daemon stop` probes with a momentary shared lock (is_held); retry briefly so such a
+  // probe is never mistaken for a running daemon.
+  int rc = -1;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    rc = ::flock(fd, LOCK_EX | LOCK_NB);
+    if (rc == 0 || errno != EWOULDBLOCK) break;
+    ::usleep(10'000);
+  }
+  if (rc != 0) {
     const int err = errno;
     if (err == EWOULDBLOCK) {
       const auto pid = holder_pid(path);

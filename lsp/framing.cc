@@ -19,6 +19,14 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// A header name is an HTTP token; anything else means the block is garbage, not a header.
+bool is_token(std::string_view name) {
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -128,11 +136,13 @@ std::optional<FrameEvent> FrameDecoder::parse_header() {
     const std::string_view line = block.substr(line_start, line_end - line_start);
     line_start = line_end + 2;
     const size_t colon = line.find(':');
-    if (colon == std::string_view::npos) {
-      start_ = block_end;  // drop the bad block; the next one may be fine
-      return error(FrameError::kMalformedHeader, "header line without ':'");
+    const std::string_view name = colon == std::string_view::npos ? std::string_view() : trim(line.substr(0, colon));
+    if (!is_token(name)) {
+      // Garbage, not a header: a real frame may start inside this block ("junk\nContent-Length:
+      // 2\r\n\r\n{}"), so resynchronize from the next byte rather than dropping the block.
+      start_ += 1;
+      return error(FrameError::kMalformedHeader, "not a header line");
     }
-    const std::string_view name = trim(line.substr(0, colon));
     const std::string_view value = trim(line.substr(colon + 1));
     if (!iequals(name, kContentLength)) continue;  // Content-Type and others are ignored
     size_t parsed = 0;

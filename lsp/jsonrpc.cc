@@ -9,9 +9,39 @@ bool valid_id(const json& id) { return id.is_number_integer() || id.is_number_un
 // Serializes without throwing on invalid UTF-8 in strings that came from the peer.
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+// Deepest array/object nesting a message may have. nlohmann parses iteratively but copies
+// and serializes recursively, so a 100k-deep "[[[[..." would overflow the stack later.
+constexpr int kMaxNesting = 256;
+
+// True when brackets outside strings nest deeper than kMaxNesting (a cheap linear scan).
+bool too_deep(std::string_view body) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::variant<RpcMessage, RpcFailure> parse_message(std::string_view body) {
+  if (too_deep(body)) {
+    return RpcFailure{RpcErrorCode::kInvalidRequest, "message nests deeper than 256 levels", nullptr};
+  }
   json j;
   try {
     j = json::parse(body.begin(), body.end());
@@ -46,7 +76,7 @@ std::variant<RpcMessage, RpcFailure> parse_message(std::string_view body) {
     msg.method = method->get<std::string>();
     if (auto params = j.find("params"); params != j.end()) {
       if (!params->is_object() && !params->is_array()) return fail("\"params\" must be an object or an array");
-      msg.params = *params;
+      msg.params = std::move(*params);
     }
     msg.kind = has_id ? RpcMessage::Kind::kRequest : RpcMessage::Kind::kNotification;
     return msg;
@@ -58,8 +88,8 @@ std::variant<RpcMessage, RpcFailure> parse_message(std::string_view body) {
   if (!has_id && !has_error) return fail("a message needs \"method\", or \"id\" with \"result\" or \"error\"");
   if (has_result == has_error) return fail("a response needs exactly one of \"result\" and \"error\"");
   msg.kind = RpcMessage::Kind::kResponse;
-  if (has_result) msg.result = j["result"];
-  if (has_error) msg.error = j["error"];
+  if (has_result) msg.result = std::move(j["result"]);
+  if (has_error) msg.error = std::move(j["error"]);
   return msg;
 }
 

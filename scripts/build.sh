@@ -14,9 +14,13 @@ jobs=${SEEK_JOBS:-$(nproc)}
 
 bash "$root/scripts/setup.sh"
 
-if [ ! -f "$build_dir/build.ninja" ]; then
+# Configure when the folder is new or the requested settings changed since last time.
+wanted="type=$build_type cuda=${SEEK_CUDA:-AUTO}"
+stamp="$build_dir/.seek-configured"
+if [ ! -f "$build_dir/build.ninja" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   cmake -S "$root" -B "$build_dir" -G Ninja \
     -DCMAKE_BUILD_TYPE="$build_type" \
     -DSEEK_CUDA="${SEEK_CUDA:-AUTO}"
+  echo "$wanted" > "$stamp"
 fi
 cmake --build "$build_dir" --parallel "$jobs"

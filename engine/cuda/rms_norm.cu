@@ -23,7 +23,8 @@ __device__ float warp_sum(float v) {
   return v;
 }
 
-__global__ void rms_norm_kernel(const float* __restrict__ x,       // [rows, dim]
+// No __restrict__ on x or y: they may alias (in-place use).
+__global__ void rms_norm_kernel(const float* x,                    // [rows, dim]
                                 const float* __restrict__ weight,  // [dim] or nullptr
                                 float* y,                          // [rows, dim]; may alias x
                                 int64_t dim, float eps) {

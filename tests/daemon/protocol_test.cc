@@ -120,6 +120,39 @@ TEST_F(DaemonProtocolTest, TruncatedFramesAreDroppedWithTheirConnection) {
   expect_next_client_served();
 }
 
+TEST_F(DaemonProtocolTest, TricklingBytesDoNotExtendTheFrameDeadline) {
+  RawClient c(socket_path());
+  ASSERT_TRUE(c.send("Content-Length: 1000\r\n\r\n{"));
+  const auto t0 = std::chrono::steady_clock::now();
+  bool closed = false;
+  // One byte every 100 ms would keep a per-read timeout alive forever; the frame has 500 ms.
+  while (std::chrono::steady_clock::now() - t0 < 4s) {
+    std::this_thread::sleep_for(100ms);
+    if (!c.send(" ")) {
+      closed = true;
+      break;
+    }
+    if (c.wait_closed(1ms)) {
+      closed = true;
+      break;
+    }
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  expect_next_client_served();
+}
+
+TEST_F(DaemonProtocolTest, DeeplyNestedJsonIsRefusedNotFatal) {
+  RawClient c(socket_path());
+  const std::string deep = R"({"jsonrpc":"2.0","id":7,"method":"seek/status","params":)" + std::string(30000, '[') +
+                           std::string(30000, ']') + "}";
+  ASSERT_TRUE(c.send(lsp::encode_frame(deep)));
+  auto reply = c.read_json();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["error"]["code"], -32600);
+  expect_next_client_served();
+}
+
 TEST_F(DaemonProtocolTest, IdleClientsAreNotTimedOutAndDoNotBlockOthers) {
   RawClient idle(socket_path());
   RawClient partial(socket_path());

@@ -103,6 +103,17 @@ TEST(Framing, LongGarbageIsReportedOnceThenSkippedToTheNextHeader) {
   for (size_t i = 0; i + 1 < events.size(); ++i) EXPECT_TRUE(events[i].error.has_value());
 }
 
+TEST(Framing, AFrameInsideAGarbageBlockIsFound) {
+  for (size_t chunk : {1, 5, 100}) {
+    FrameDecoder d;
+    auto events = decode(d, "junk\nContent-Length: 2\r\n\r\n{}" + encode_frame("[1]"), chunk);
+    ASSERT_GE(events.size(), 3u) << "chunk " << chunk;
+    EXPECT_TRUE(events.front().error.has_value());
+    EXPECT_EQ(events[events.size() - 2].body, "{}") << "chunk " << chunk;
+    EXPECT_EQ(events.back().body, "[1]") << "chunk " << chunk;
+  }
+}
+
 TEST(Framing, ConflictingLengthsAreMalformed) {
   FrameDecoder d;
   auto events = decode(d, "Content-Length: 2\r\nContent-Length: 3\r\n\r\n" + encode_frame("{}"), 100);

@@ -48,6 +48,18 @@ TEST(JsonRpc, StructurallyWrongMessagesAreInvalidRequests) {
   EXPECT_EQ(failure(r).id, 9);
 }
 
+TEST(JsonRpc, DeepNestingIsRefusedBeforeItCanOverflowTheStack) {
+  const std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"x","params":)" + std::string(200000, '[') +
+                           std::string(200000, ']') + "}";
+  auto r = parse_message(deep);
+  ASSERT_TRUE(std::holds_alternative<RpcFailure>(r));
+  EXPECT_EQ(failure(r).code, RpcErrorCode::kInvalidRequest);
+  // Brackets inside strings do not count; ordinary nesting passes.
+  auto ok = parse_message(R"({"jsonrpc":"2.0","id":1,"method":"x","params":{"s":")" + std::string(1000, '[') +
+                          R"(\"[","a":[[[1]]]}})");
+  ASSERT_TRUE(std::holds_alternative<RpcMessage>(ok));
+}
+
 TEST(JsonRpc, RepliesAreWellFormed) {
   EXPECT_EQ(make_response(3, {{"x", 1}}), R"({"id":3,"jsonrpc":"2.0","result":{"x":1}})");
   EXPECT_EQ(make_error_response(nullptr, RpcErrorCode::kParseError, "bad"),
