@@ -45,6 +45,11 @@ inline Error errno_error(std::string_view what, int err, const char* file, int l
     }                                                                                    \
   } while (0)
 
+/// The Error for the errno of the call that just failed, naming `what`. errno is read before
+/// `what` is evaluated, since building the message (fmt::format) may allocate and change it.
+#define SEEK_ERRNO_ERROR(what) \
+  ([&, seek_errno_ = errno] { return ::seek::errno_error((what), seek_errno_, __FILE__, __LINE__); }())
+
 /// Runs a POSIX call that returns -1 and sets errno on failure; on failure returns an Error
 /// naming `what`. EINTR is retried.
 #define SEEK_CHECK_ERRNO(call, what)                                          \
@@ -53,5 +58,5 @@ inline Error errno_error(std::string_view what, int err, const char* file, int l
     do {                                                                      \
       seek_rc_ = static_cast<long>(call);                                     \
     } while (seek_rc_ == -1 && errno == EINTR);                               \
-    if (seek_rc_ == -1) return ::seek::errno_error((what), errno, __FILE__, __LINE__); \
+    if (seek_rc_ == -1) return SEEK_ERRNO_ERROR(what);                        \
   } while (0)

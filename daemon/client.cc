@@ -25,7 +25,7 @@ Result<DaemonClient> DaemonClient::connect(const std::filesystem::path& socket) 
   }
   std::memcpy(addr.sun_path, socket.c_str(), socket.native().size() + 1);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return errno_error("socket", errno, __FILE__, __LINE__);
+  if (fd < 0) return SEEK_ERRNO_ERROR("socket");
   DaemonClient client(fd);
   int rc;
   do {
@@ -60,10 +60,7 @@ Result<nlohmann::json> DaemonClient::call(std::string_view method, const nlohman
   while (sent < frame.size()) {
     const ssize_t n = ::send(fd_, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      return errno_error(fmt::format("sending {}", method), err, __FILE__, __LINE__);
-    }
+    if (n < 0) return SEEK_ERRNO_ERROR(fmt::format("sending {}", method));
     sent += static_cast<size_t>(n);
   }
   char buffer[16384];
@@ -93,11 +90,11 @@ Result<nlohmann::json> DaemonClient::call(std::string_view method, const nlohman
     pollfd pfd{fd_, POLLIN, 0};
     const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return errno_error("poll", errno, __FILE__, __LINE__);
+    if (ready < 0) return SEEK_ERRNO_ERROR("poll");
     if (ready == 0) continue;  // the deadline check above reports the timeout
     const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno_error("reading from the daemon", errno, __FILE__, __LINE__);
+    if (n < 0) return SEEK_ERRNO_ERROR("reading from the daemon");
     if (n == 0) return make_error(ErrorCode::kIo, fmt::format("the daemon closed the connection during {}", method));
     decoder_.feed(std::string_view(buffer, static_cast<size_t>(n)));
   }

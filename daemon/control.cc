@@ -44,6 +44,13 @@ std::string log_tail(const std::filesystem::path& log, size_t max_lines) {
   return out;
 }
 
+// `start` found a daemon answering: say so, as every "already running" path does.
+int report_already_running(const nlohmann::json& status, const DaemonPaths& paths) {
+  std::fprintf(stderr, "seek: a seek daemon is already running (pid %s, socket %s); not starting another\n",
+               status.value("pid", nlohmann::json()).dump().c_str(), paths.socket.c_str());
+  return 0;
+}
+
 int start_foreground(const StartOptions& options) {
   auto status = run_daemon(options.server);
   if (status.ok()) return 0;
@@ -57,11 +64,7 @@ int start_foreground(const StartOptions& options) {
 
 int start_background(const StartOptions& options) {
   const DaemonPaths& paths = options.server.paths;
-  if (auto running = query_status(paths, 5s); running.ok()) {
-    std::fprintf(stderr, "seek: a seek daemon is already running (pid %s, socket %s); not starting another\n",
-                 running->value("pid", nlohmann::json()).dump().c_str(), paths.socket.c_str());
-    return 0;
-  }
+  if (auto running = query_status(paths, 5s); running.ok()) return report_already_running(*running, paths);
   if (auto dir = ensure_private_dir(paths.dir); !dir.ok()) {
     std::fprintf(stderr, "seek: %s\n", dir.error().message.c_str());
     return 1;
@@ -112,11 +115,7 @@ int start_background(const StartOptions& options) {
     int wstatus = 0;
     if (::waitpid(pid, &wstatus, WNOHANG) == pid) {
       // It exited: either another daemon won a start race (then status answers), or it failed.
-      if (auto running = query_status(paths, 2s); running.ok()) {
-        std::fprintf(stderr, "seek: a seek daemon is already running (pid %s); not starting another\n",
-                     running->value("pid", nlohmann::json()).dump().c_str());
-        return 0;
-      }
+      if (auto running = query_status(paths, 2s); running.ok()) return report_already_running(*running, paths);
       std::fprintf(stderr, "seek: the daemon exited during start-up (%s %d); last lines of %s:\n%s",
                    WIFEXITED(wstatus) ? "exit code" : "signal",
                    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus), paths.log.c_str(),

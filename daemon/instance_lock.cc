@@ -15,10 +15,7 @@ namespace seek::daemon {
 
 Result<InstanceLock> InstanceLock::acquire(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    const int err = errno;
-    return errno_error(fmt::format("cannot open lock file {}", path.string()), err, __FILE__, __LINE__);
-  }
+  if (fd < 0) return SEEK_ERRNO_ERROR(fmt::format("cannot open lock file {}", path.string()));
   InstanceLock lock(fd);
   // `seek daemon stop` probes with a momentary shared lock (is_held); retry briefly so such a
   // probe is never mistaken for a running daemon.

@@ -28,8 +28,7 @@ Status ensure_private_dir(const fs::path& dir) {
   std::error_code ec;
   if (dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);  // parents: normal modes
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    const int err = errno;  // before fmt::format can allocate and change it
-    return errno_error(fmt::format("cannot create {}", dir.string()), err, __FILE__, __LINE__);
+    return SEEK_ERRNO_ERROR(fmt::format("cannot create {}", dir.string()));
   }
   struct stat st{};
   SEEK_CHECK_ERRNO(::lstat(dir.c_str(), &st), fmt::format("cannot stat {}", dir.string()));

@@ -19,9 +19,8 @@ Result<const CublasLtApi*> load() {
   // Same major version as the headers we compiled against: the ABI is stable within it.
   const std::string soname = fmt::format("libcublasLt.so.{}", CUBLAS_VER_MAJOR);
   std::string tried;
-  void* lib = nullptr;
   for (const std::string& candidate : {soname, std::string(SEEK_CUDA_LIBRARY_DIR) + "/" + soname}) {
-    lib = ::dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
+    void* lib = ::dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (lib) {
       static CublasLtApi api;
       api.library_path = candidate;

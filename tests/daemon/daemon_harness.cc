@@ -1,6 +1,8 @@
 // DaemonTest and RawClient (see daemon_harness.h).
 #include "tests/daemon/daemon_harness.h"
 
+#include "daemon/instance_lock.h"
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -13,6 +15,11 @@
 #include <thread>
 
 namespace seek::testing {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 RawClient::RawClient(const std::filesystem::path& socket) {
   sockaddr_un addr{};
@@ -79,12 +86,9 @@ void DaemonTest::SetUp() {}
 void DaemonTest::TearDown() {
   // Stop whatever is running here; a daemon that ignores stop is killed by pid.
   seek({"daemon", "stop"}, std::chrono::seconds(20));
-  std::ifstream lock(seek_dir() / "daemon.lock");
-  pid_t pid = 0;
-  if (lock >> pid && pid > 0 && ::kill(pid, 0) == 0) {
-    std::string cmdline;
-    std::ifstream(std::filesystem::path("/proc") / std::to_string(pid) / "cmdline") >> cmdline;
-    if (cmdline.find("seek") != std::string::npos) ::kill(pid, SIGKILL);
+  const auto pid = daemon::InstanceLock::holder_pid(seek_dir() / "daemon.lock");
+  if (pid && ::kill(*pid, 0) == 0 && read_file(std::filesystem::path("/proc") / std::to_string(*pid) / "cmdline").find("seek") != std::string::npos) {
+    ::kill(*pid, SIGKILL);
   }
 }
 

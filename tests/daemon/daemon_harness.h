@@ -20,6 +20,9 @@
 
 namespace seek::testing {
 
+/// The whole file as bytes ("" when it cannot be read).
+std::string read_file(const std::filesystem::path& path);
+
 /// A raw client: connect, send arbitrary bytes, read whole frames with a timeout.
 class RawClient {
  public:

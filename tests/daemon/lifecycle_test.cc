@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "daemon/instance_lock.h"
 #include "tests/daemon/daemon_harness.h"
 
 namespace seek::testing {
@@ -16,8 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string cmdline_of(pid_t pid) {
-  std::ifstream in(std::filesystem::path("/proc") / std::to_string(pid) / "cmdline", std::ios::binary);
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string raw = read_file(std::filesystem::path("/proc") / std::to_string(pid) / "cmdline");
   for (char& c : raw) {
     if (c == '\0') c = ' ';
   }
@@ -79,10 +79,9 @@ TEST_F(DaemonTest, ConcurrentStartsLeaveExactlyOneDaemon) {
   auto st = status();
   ASSERT_TRUE(st);
   // The lock file names the one daemon that won, and it is the one answering.
-  std::ifstream lock(seek_dir() / "daemon.lock");
-  pid_t locked = 0;
-  lock >> locked;
-  EXPECT_EQ((*st)["pid"], locked);
+  const auto locked = daemon::InstanceLock::holder_pid(seek_dir() / "daemon.lock");
+  ASSERT_TRUE(locked);
+  EXPECT_EQ((*st)["pid"], *locked);
 }
 
 TEST_F(DaemonTest, StartWorksAgainAfterKillNine) {
@@ -106,8 +105,7 @@ TEST_F(DaemonTest, SigtermShutsDownGracefully) {
   ASSERT_EQ(::kill(pid, SIGTERM), 0);
   ASSERT_TRUE(wait_pid_gone(pid));
   EXPECT_FALSE(std::filesystem::exists(socket_path()));
-  std::ifstream log(seek_dir() / "daemon.log");
-  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  const std::string text = read_file(seek_dir() / "daemon.log");
   EXPECT_NE(text.find("shutting down"), std::string::npos) << text;
   EXPECT_NE(text.find("seek daemon stopped"), std::string::npos) << text;
 }
