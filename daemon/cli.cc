@@ -10,6 +10,7 @@
 
 #include "daemon/control.h"
 #include "daemon/devices.h"
+#include "daemon/text_commands.h"
 #include "daemon/version.h"
 
 namespace seek::daemon {
@@ -92,6 +93,51 @@ int run_cli(int argc, char** argv) {
   app.add_subcommand("devices", "Print the compute devices seek can use, as JSON")->callback([&] {
     exit_code = print_devices();
   });
+
+  // seek tokenize|detokenize --tokenizer FILE [--jsonl]
+  TokenizeOptions tokenize;
+  CLI::App* tokenize_cmd = app.add_subcommand(
+      "tokenize", "Read UTF-8 text on stdin, print its token ids as a JSON array (no BOS added)");
+  CLI::App* detokenize_cmd = app.add_subcommand(
+      "detokenize", "Read a JSON array of token ids on stdin, print the text they stand for");
+  for (CLI::App* cmd : {tokenize_cmd, detokenize_cmd}) {
+    cmd->add_option("--tokenizer", tokenize.tokenizer_path, "A Hugging Face tokenizer.json")->required();
+    cmd->add_flag("--jsonl", tokenize.jsonl, "Batch mode: one JSON value per input line, one result per output line");
+  }
+  tokenize_cmd->callback([&] { exit_code = run_tokenize(tokenize); });
+  detokenize_cmd->callback([&] { exit_code = run_detokenize(tokenize); });
+
+  // seek encode-chat --thinking-mode chat|thinking [...]
+  EncodeChatOptions encode_chat;
+  std::string reasoning_effort;
+  CLI::App* encode_cmd = app.add_subcommand(
+      "encode-chat", "Read a JSON array of chat messages on stdin, print the DeepSeek V4 prompt");
+  encode_cmd->add_option("--thinking-mode", encode_chat.thinking_mode, "chat or thinking")
+      ->required()
+      ->check(CLI::IsMember({"chat", "thinking"}));
+  encode_cmd->add_option("--reasoning-effort", reasoning_effort, "high or max (thinking mode)")
+      ->check(CLI::IsMember({"high", "max"}));
+  encode_cmd->add_flag("--keep-thinking", encode_chat.keep_thinking,
+                       "Keep the reasoning of turns before the last user message");
+  encode_cmd->add_flag("--no-bos", encode_chat.no_bos, "Do not start with <｜begin▁of▁sentence｜>");
+  encode_cmd->add_flag("--ids", encode_chat.ids, "Print token ids (JSON array) instead of the prompt text");
+  encode_cmd->add_option("--tokenizer", encode_chat.tokenizer_path, "tokenizer.json, required with --ids");
+  encode_cmd->callback([&] {
+    if (!reasoning_effort.empty()) encode_chat.reasoning_effort = reasoning_effort;
+    if (encode_chat.ids && encode_chat.tokenizer_path.empty()) {
+      throw CLI::ValidationError("--ids", "--ids needs --tokenizer FILE");
+    }
+    exit_code = run_encode_chat(encode_chat);
+  });
+
+  // seek parse-reply --thinking-mode chat|thinking
+  ParseReplyOptions parse_reply;
+  CLI::App* parse_cmd = app.add_subcommand(
+      "parse-reply", "Read a model completion on stdin, print {role, reasoning_content, content, tool_calls}");
+  parse_cmd->add_option("--thinking-mode", parse_reply.thinking_mode, "chat or thinking")
+      ->required()
+      ->check(CLI::IsMember({"chat", "thinking"}));
+  parse_cmd->callback([&] { exit_code = run_parse_reply(parse_reply); });
 
   std::string unknown;
   if (CLI::App* where = find_unknown_subcommand(app, argc, argv, unknown)) {

@@ -1,0 +1,105 @@
+// UTF-8 helpers shared by the tokenizer and the chat code: validation (with an ASCII fast
+// path, since source code is mostly ASCII) and code point decoding. Invalid means anything
+// outside RFC 3629: overlongs, surrogates, code points past U+10FFFF, truncated sequences.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace seek::engine {
+
+/// Length of the valid UTF-8 sequence starting at s[i] (1-4), or 0 if the bytes there are
+/// not a valid sequence.
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  const std::size_t left = s.size() - i;
+  const auto cont = [&](std::size_t k) { return (byte(i + k) & 0xC0) == 0x80; };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return left >= 2 && cont(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (left < 3 || !cont(1) || !cont(2)) return 0;
+    const unsigned char b1 = byte(i + 1);
+    if (b0 == 0xE0 && b1 < 0xA0) return 0;   // overlong
+    if (b0 == 0xED && b1 >= 0xA0) return 0;  // UTF-16 surrogate
+    return 3;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (left < 4 || !cont(1) || !cont(2) || !cont(3)) return 0;
+    const unsigned char b1 = byte(i + 1);
+    if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong
+    if (b0 == 0xF4 && b1 >= 0x90) return 0;  // past U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+/// Offset of the first byte that does not start a valid sequence, or s.size().
+inline std::size_t utf8_valid_prefix(std::string_view s, std::size_t from = 0) {
+  std::size_t i = from;
+  while (i < s.size()) {
+    // Eight ASCII bytes at a time: the common case for source code.
+    while (i + 8 <= s.size()) {
+      std::uint64_t chunk;
+      __builtin_memcpy(&chunk, s.data() + i, 8);
+      if (chunk & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return i;
+    i += n;
+  }
+  return s.size();
+}
+
+inline bool is_valid_utf8(std::string_view s) { return utf8_valid_prefix(s) == s.size(); }
+
+/// Decodes the valid sequence at s[i] (the caller checked it with utf8_sequence_length).
+inline char32_t utf8_decode_at(std::string_view s, std::size_t i, std::size_t length) {
+  const auto b = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k])); };
+  switch (length) {
+    case 1: return b(0);
+    case 2: return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+    case 3: return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+    default: return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  }
+}
+
+/// Appends the UTF-8 encoding of a code point (which must be a valid scalar value).
+inline void utf8_append(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+/// A copy of s with every invalid byte replaced by U+FFFD (one per byte, deterministic).
+inline std::string utf8_replace_invalid(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t valid_end = utf8_valid_prefix(s, i);
+    out.append(s.substr(i, valid_end - i));
+    if (valid_end >= s.size()) break;
+    out.append("\xEF\xBF\xBD");
+    i = valid_end + 1;
+  }
+  return out;
+}
+
+}  // namespace seek::engine
