@@ -11,6 +11,8 @@
 #include <limits>
 #include <cmath>
 #include <memory>
+#include <unordered_map>
+#include <vector>
 
 #include "engine/model/utf8.h"
 
@@ -315,6 +317,10 @@ class PythonJsonReader {
   bool read_object(OrderedJson& out, int depth) {
     ++pos_;
     out = OrderedJson::object();
+    // ordered_map looks keys up linearly; index them here so a big object stays O(n).
+    auto& entries = static_cast<std::vector<std::pair<const std::string, OrderedJson>>&>(
+        out.get_ref<OrderedJson::object_t&>());
+    std::unordered_map<std::string, std::size_t> index;
     skip_space();
     if (consume("}")) return true;
     while (true) {
@@ -326,7 +332,12 @@ class PythonJsonReader {
       skip_space();
       OrderedJson item;
       if (!read_value(item, depth + 1)) return false;
-      out[key] = std::move(item);  // a repeated key keeps its place and takes the new value
+      // A repeated key keeps its first place and takes the new value, as in a Python dict.
+      if (auto [it, inserted] = index.emplace(key, entries.size()); !inserted) {
+        entries[it->second].second = std::move(item);
+      } else {
+        entries.emplace_back(std::move(key), std::move(item));
+      }
       skip_space();
       if (consume("}")) return true;
       if (!consume(",")) return false;

@@ -264,9 +264,7 @@ bool ReplyStreamParser::step_dsml(std::vector<ReplyEvent>& events) {
       done.name = tool_name_;
       done.arguments = arguments_;
       events.push_back(std::move(done));
-      // The official parser reads ">\n" before the next invoke or the block end; the '>' of
-      // this closing tag is consumed there.
-      buffer_.insert(0, ">");
+      // What follows, ">\n" and the next invoke or the block end, is read as after an invoke.
       dsml_ = Dsml::kExpectInvokeOrClose;
       return true;
     }
