@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace seek::engine {
 namespace {
 
@@ -13,6 +15,22 @@ namespace {
 constexpr std::string_view kWhiteSpaceRanges =
     "\\t\\n\\x{0B}\\f\\r\\x{20}\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}"
     "\\x{202F}\\x{205F}\\x{3000}";
+
+// Unicode 16 General_Category sets (what HF's Oniguruma uses; PCRE2 10.42 has Unicode 14).
+struct CategoryClass {
+  std::string_view name;
+  std::string_view body;  // a PCRE2 character-class body
+};
+constexpr CategoryClass kCategories[] = {
+#include "engine/model/unicode_categories.inc"
+};
+
+std::optional<std::string_view> category_body(std::string_view name) {
+  for (const CategoryClass& c : kCategories) {
+    if (c.name == name) return c.body;
+  }
+  return std::nullopt;
+}
 
 std::string pcre2_message(int code) {
   PCRE2_UCHAR buffer[256];
@@ -38,6 +56,22 @@ Result<std::string> translate_oniguruma_pattern(std::string_view pattern) {
     if (c == '\\' && i + 1 < pattern.size()) {
       const char next = pattern[i + 1];
       ++i;
+      if ((next == 'p' || next == 'P') && i + 1 < pattern.size() && pattern[i + 1] == '{') {
+        const std::size_t close = pattern.find('}', i + 2);
+        const auto body = close == std::string_view::npos ? std::nullopt
+                                                           : category_body(pattern.substr(i + 2, close - i - 2));
+        if (body && next == 'p') {
+          out += in_class ? std::string(*body) : fmt::format("[{}]", *body);
+          i = close;
+          continue;
+        }
+        if (body && !in_class) {
+          out += fmt::format("[^{}]", *body);
+          i = close;
+          continue;
+        }
+        // Other properties (and \P{..} inside a class) keep PCRE2's own tables.
+      }
       if (next == 's') {
         out += in_class ? std::string(kWhiteSpaceRanges) : fmt::format("[{}]", kWhiteSpaceRanges);
       } else if (next == 'S') {

@@ -16,7 +16,8 @@ namespace seek::engine {
 
 /// Rewrites an Oniguruma pattern into a PCRE2 pattern with the same meaning for valid UTF-8
 /// subjects. `\s` becomes the Unicode White_Space set (PCRE2's `\s` also takes U+180E) and
-/// `\S` its complement. Returns kUnsupported for a construct that cannot be carried over.
+/// `\S` its complement; `\p{L}`, `\p{M}`, `\p{N}`, `\p{P}`, `\p{S}`, `\p{Z}` become Unicode 16
+/// ranges (unicode_categories.inc), the version HF tokenizers' Oniguruma follows. Returns kUnsupported for a construct that cannot be carried over.
 Result<std::string> translate_oniguruma_pattern(std::string_view pattern);
 
 class RegexSplitter {

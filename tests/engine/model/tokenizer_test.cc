@@ -42,6 +42,17 @@ TEST(Tokenizer, SpecExamples) {
   EXPECT_TRUE(v4().encode("").empty());
 }
 
+// Characters new in Unicode 15/16 (recent emoji, the Garay script) are classified as HF's
+// Oniguruma classifies them; PCRE2's own Unicode 14 tables would split them differently.
+// Expected ids from HF tokenizers 0.22.2.
+TEST(Tokenizer, RecentUnicodeMatchesHuggingFace) {
+  EXPECT_EQ(v4().encode("a\U0001FA77\U0001FABFb \u1fa77x"),
+            (std::vector<TokenId>{67, 3574, 105, 118, 3574, 106, 126, 68, 8751, 125, 103, 25, 90}));
+  EXPECT_EQ(v4().encode("Garay: \U00010D50\U00010D51 ok"),
+            (std::vector<TokenId>{64865, 386, 28, 86387, 241, 116, 241, 120577, 116, 242, 9109}));
+  EXPECT_EQ(v4().encode("ok \U0001FAE8\U0001FAF7 new"), (std::vector<TokenId>{633, 7351, 107, 104, 3574, 107, 118, 1017}));
+}
+
 TEST(Tokenizer, V4TableIdsAreLoaded) {
   const auto table = python_json_loads(read_test_file(std::string(SEEK_SOURCE_DIR_FOR_TESTS) + "/engine/model/v4_added_tokens.json"));
   ASSERT_TRUE(table.has_value());
