@@ -266,6 +266,8 @@ std::optional<TokenId> Tokenizer::token_to_id(std::string_view token) const {
 
 std::size_t Tokenizer::vocab_size() const { return impl_->present.size(); }
 
+void Tokenizer::clear_cache() const { impl_->bpe.clear_cache(); }
+
 bool Tokenizer::is_special(TokenId id) const {
   return id >= 0 && static_cast<std::size_t>(id) < impl_->special.size() && impl_->special[id];
 }
