@@ -61,6 +61,35 @@ TEST(ReplyParser, BasicThinkingReply) {
             R"({"role":"assistant","reasoning_content":"Simple arithmetic.","content":"2 + 2 = 4.","tool_calls":[]})");
 }
 
+// As the official tests do: cut assistant turns out of the golden prompts and parse them.
+TEST(ReplyParser, RecoversTheGoldenAssistantTurns) {
+  const std::string marker = "<｜Assistant｜><think>";
+  const std::string prompt1 = read_test_file(test_data_path("chat/golden/test_output_1.txt"));
+  const std::size_t first = prompt1.find(marker) + marker.size();
+  auto call_turn = parse_reply(prompt1.substr(first, prompt1.find("<｜User｜>", first) - first), ThinkingMode::kThinking);
+  ASSERT_TRUE(call_turn.ok()) << call_turn.error().message;
+  EXPECT_EQ(call_turn->reasoning_content,
+            "The user wants to know the weather in Beijing. I should use the get_weather tool.");
+  EXPECT_EQ(call_turn->content, "");
+  ASSERT_EQ(call_turn->tool_calls.size(), 1u);
+  EXPECT_EQ(call_turn->tool_calls[0].name, "get_weather");
+  EXPECT_EQ(*python_json_loads(call_turn->tool_calls[0].arguments),
+            *python_json_loads(R"({"location": "Beijing", "unit": "celsius"})"));
+  auto final_turn = parse_reply(prompt1.substr(prompt1.rfind(marker) + marker.size()), ThinkingMode::kThinking);
+  ASSERT_TRUE(final_turn.ok()) << final_turn.error().message;
+  EXPECT_EQ(final_turn->reasoning_content, "Got the weather data. Let me format a nice response.");
+  EXPECT_NE(final_turn->content.find("22°C"), std::string::npos);
+  EXPECT_TRUE(final_turn->tool_calls.empty());
+
+  const std::string prompt2 = read_test_file(test_data_path("chat/golden/test_output_2.txt"));
+  auto last = parse_reply(prompt2.substr(prompt2.rfind(marker) + marker.size()), ThinkingMode::kThinking);
+  ASSERT_TRUE(last.ok()) << last.error().message;
+  EXPECT_EQ(last->reasoning_content, "The user asks about the capital of France. It is Paris.");
+  EXPECT_EQ(last->content, "The capital of France is Paris.");
+  EXPECT_TRUE(last->tool_calls.empty());
+  EXPECT_EQ(prompt2.find("The user said hello"), std::string::npos);
+}
+
 TEST(ReplyParser, ToolCallsWithBothParameterForms) {
   const std::string text =
       "Let me check.\n\n<｜DSML｜tool_calls>\n<｜DSML｜invoke name=\"get_weather\">\n"
