@@ -10,6 +10,7 @@
 
 #include "daemon/control.h"
 #include "daemon/devices.h"
+#include "daemon/exec_command.h"
 #include "daemon/text_commands.h"
 #include "daemon/version.h"
 
@@ -92,6 +93,31 @@ int run_cli(int argc, char** argv) {
   // seek devices
   app.add_subcommand("devices", "Print the compute devices seek can use, as JSON")->callback([&] {
     exit_code = print_devices();
+  });
+
+  // seek exec --sandbox MODE --cwd DIR [--writable DIR]... [--network] [--timeout-ms N] -- CMD ARGS...
+  ExecOptions exec;
+  std::int64_t timeout_ms = 0;
+  CLI::App* exec_cmd = app.add_subcommand(
+      "exec", "Run one command under the sandbox (exit: its code, 128+signal, 124 timeout, 125 refused, 126/127)");
+  exec_cmd->add_option("--sandbox", exec.sandbox, "read-only, workspace-write or danger-full-access")
+      ->required()
+      ->check(CLI::IsMember({"read-only", "workspace-write", "danger-full-access"}));
+  exec_cmd->add_option("--cwd", exec.cwd, "Working directory (writable in workspace-write)")->required();
+  exec_cmd->add_option("--writable", exec.writable, "Another writable directory (workspace-write only; repeatable)");
+  exec_cmd->add_flag("--network", exec.network, "Allow network access (default: no sockets but Unix ones)");
+  CLI::Option* timeout_opt = exec_cmd->add_option("--timeout-ms", timeout_ms, "Kill the command and its children after N ms")
+                                 ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  exec_cmd->add_option("command", exec.command, "The command and its arguments, after --")->required();
+  exec_cmd->callback([&] {
+    if (exec.sandbox == "read-only" && !exec.writable.empty()) {
+      throw CLI::ValidationError("--writable", "--writable cannot be used with --sandbox read-only");
+    }
+    if (exec.sandbox == "danger-full-access" && !exec.writable.empty()) {
+      throw CLI::ValidationError("--writable", "--writable has no meaning with --sandbox danger-full-access");
+    }
+    if (timeout_opt->count() > 0) exec.timeout_ms = timeout_ms;
+    exit_code = run_exec(exec);
   });
 
   // seek tokenize|detokenize --tokenizer FILE [--jsonl]
