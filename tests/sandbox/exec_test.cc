@@ -206,7 +206,8 @@ TEST_F(SandboxExec, ForkBombIsContained) {
   flags = write_flags();
   flags.insert(flags.end(), {"--timeout-ms", "1500"});
   r = seek_exec(flags, {"sh", "-c", "b(){ b | b & }; b; sleep 27.1828"});
-  EXPECT_EQ(r.exit_code, 124);
+  // Either the timeout ends it, or the full process table stops sh from forking sleep (2).
+  EXPECT_TRUE(r.exit_code == 124 || r.exit_code == 2) << r.exit_code;
   usleep(200 * 1000);
   EXPECT_FALSE(any_process_with("27.1828"));
 }
