@@ -13,7 +13,7 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 debian_packages=(
   g++ cmake ninja-build pkg-config git ccache ca-certificates
   libboost1.81-dev nlohmann-json3-dev libgit2-dev libtree-sitter-dev libssl-dev
-  libseccomp-dev bubblewrap libgtest-dev libgmock-dev
+  libseccomp-dev bubblewrap python3-pytest libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev libxxhash-dev libzstd-dev libpcre2-dev
   python3
 )
