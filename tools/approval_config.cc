@@ -1,0 +1,76 @@
+// Loading [[approval.rules]] from TOML (toml++). The only translation unit with toml++.
+#include <toml++/toml.h>
+
+#include <algorithm>
+
+#include "tools/approval.h"
+
+namespace seek::tools {
+namespace {
+
+Result<std::vector<std::string>> string_list(const toml::node* node, const std::string& where) {
+  std::vector<std::string> out;
+  if (!node) return out;
+  const toml::array* array = node->as_array();
+  if (!array) return make_error(ErrorCode::kInvalidArgument, where + " must be a list of strings");
+  for (const auto& item : *array) {
+    auto value = item.value<std::string>();
+    if (!value) return make_error(ErrorCode::kInvalidArgument, where + " must be a list of strings");
+    out.push_back(*value);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ApprovalRule>> parse_approval_rules(std::string_view toml_text, const std::string& source) {
+  toml::table parsed;
+  try {  // this toml++ build reports parse errors by exception; they stop here
+    parsed = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& error) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      source + ":" + std::to_string(error.source().begin.line) + ": " + std::string(error.description()));
+  }
+  std::vector<ApprovalRule> rules;
+  const toml::array* list = parsed["approval"]["rules"].as_array();
+  if (!list) return rules;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const toml::table* table = (*list)[i].as_table();
+    const std::string where = source + ": approval.rules[" + std::to_string(i) + "]";
+    if (!table) return make_error(ErrorCode::kInvalidArgument, where + " is not a table");
+    ApprovalRule rule;
+    rule.source = where;
+    const auto decision = (*table)["decision"].value<std::string>();
+    if (!decision || (*decision != "allow" && *decision != "ask" && *decision != "deny")) {
+      return make_error(ErrorCode::kInvalidArgument, where + ": decision must be \"allow\", \"ask\" or \"deny\"");
+    }
+    rule.decision = *decision == "allow" ? Decision::kAllow : *decision == "deny" ? Decision::kDeny : Decision::kAsk;
+    if (auto tool = (*table)["tool"].value<std::string>()) rule.tool = *tool;
+    if (auto path = (*table)["path"].value<std::string>()) rule.path = *path;
+    if (const toml::node* command = table->get("command")) {
+      if (auto text = command->value<std::string>()) {
+        rule.command = shell_request(*text).command;
+      } else {
+        SEEK_ASSIGN_OR_RETURN(auto words, string_list(command, where + ".command"));
+        rule.command = std::move(words);
+      }
+      if (rule.command->empty()) return make_error(ErrorCode::kInvalidArgument, where + ": command is empty");
+    }
+    if (!rule.tool && !rule.command && !rule.path) {
+      return make_error(ErrorCode::kInvalidArgument, where + ": a rule needs a tool, a command or a path");
+    }
+    SEEK_ASSIGN_OR_RETURN(rule.examples_match, string_list(table->get("examples_match"), where + ".examples_match"));
+    SEEK_ASSIGN_OR_RETURN(rule.examples_no_match, string_list(table->get("examples_no_match"), where + ".examples_no_match"));
+    for (const auto& [key, value] : *table) {
+      static const std::vector<std::string_view> known = {"decision", "tool", "path", "command", "examples_match",
+                                                          "examples_no_match"};
+      if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+        return make_error(ErrorCode::kInvalidArgument, where + ": unknown key '" + std::string(key.str()) + "'");
+      }
+    }
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+}  // namespace seek::tools
