@@ -32,6 +32,7 @@ Result<ResolvedPaths> resolve_paths(const SandboxPolicy& policy) {
   ResolvedPaths paths;
   SEEK_ASSIGN_OR_RETURN(paths.cwd, real_directory(policy.cwd, "--cwd"));
   if (policy.mode == SandboxMode::kWorkspaceWrite) {
+    if (paths.cwd == "/") return make_error(ErrorCode::kInvalidArgument, "--cwd / would make everything writable");
     paths.writable.push_back(paths.cwd);
     for (const auto& root : policy.writable_roots) {
       SEEK_ASSIGN_OR_RETURN(std::string real, real_directory(root, "--writable"));
@@ -54,6 +55,10 @@ Result<ResolvedPaths> resolve_paths(const SandboxPolicy& policy) {
   for (const char* dir : {"/tmp", "/var/tmp", "/dev/shm"}) {
     std::error_code ec;
     if (fs::is_directory(dir, ec)) paths.hidden_temp_dirs.emplace_back(dir);
+  }
+  {
+    std::error_code ec;
+    paths.has_run = fs::is_directory("/run", ec);
   }
   for (const char* file : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"}) {
     if (access(file, F_OK) == 0) paths.device_files.emplace_back(file);
@@ -87,6 +92,13 @@ Result<SandboxPlan> plan_sandbox(const SandboxPolicy& policy, const SandboxSuppo
           "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger"};
   // Shared temp dirs are replaced by private empty ones (TMPDIR is /tmp, the private one).
   for (const std::string& dir : paths.hidden_temp_dirs) args.insert(args.end(), {"--tmpfs", dir});
+  // /run holds the sockets of host services (the seek daemon's own under $XDG_RUNTIME_DIR,
+  // docker, dbus): a Unix socket on a read-only mount can still be connected to, so hide it.
+  // With the network on, name resolution under /run comes back read-only.
+  if (paths.has_run) {
+    args.insert(args.end(), {"--tmpfs", "/run"});
+    if (policy.network) args.insert(args.end(), {"--ro-bind-try", "/run/systemd/resolve", "/run/systemd/resolve"});
+  }
   // Writable roots (re-exposed even when they live under a hidden temp dir), then the cwd
   // read-only if it is not writable, then the protected paths read-only on top.
   for (const std::string& root : paths.writable) args.insert(args.end(), {"--bind", root, root});

@@ -21,6 +21,7 @@ struct ResolvedPaths {
   std::vector<std::string> protected_paths;  ///< existing .git/.seek beneath writable roots (and their targets)
   std::vector<std::string> hidden_temp_dirs; ///< shared temp dirs that exist here (/tmp, /var/tmp, /dev/shm)
   std::vector<std::string> device_files;     ///< /dev/null & co. that the child may write
+  bool has_run = false;                      ///< /run exists (hidden: host service sockets)
 };
 
 /// Resolves and checks the policy's paths: they must exist and be directories; symlinks are

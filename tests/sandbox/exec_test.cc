@@ -6,9 +6,11 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -144,6 +146,30 @@ TEST_F(SandboxExec, NoNetworkNotEvenLoopback) {
   r = seek_exec(flags, {"python3", "-c", script});
   EXPECT_NE(r.out.find("connected"), std::string::npos) << r.out << r.err;
   close(listener);
+}
+
+TEST_F(SandboxExec, HostServiceSocketsAreHidden) {
+  // A Unix socket of a host service under /run (where $XDG_RUNTIME_DIR and the seek daemon's
+  // socket usually live): reachable unconfined, not from the sandbox.
+  std::error_code ec;
+  if (!fs::is_directory("/run", ec)) GTEST_SKIP() << "no /run here";
+  const std::string path = "/run/sk-test-" + std::to_string(getpid()) + ".sock";
+  const int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+  ::unlink(path.c_str());
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  const std::string script =
+      "import socket\ns=socket.socket(socket.AF_UNIX)\n"
+      "try:\n  s.connect('" + path + "'); print('connected')\nexcept OSError as e: print('blocked', e.errno)\n";
+  auto r = seek_exec(write_flags(), {"python3", "-c", script});
+  EXPECT_NE(r.out.find("blocked"), std::string::npos) << r.out << r.err;
+  r = seek_exec({"--sandbox", "danger-full-access", "--cwd", ws_.path().string()}, {"python3", "-c", script});
+  EXPECT_NE(r.out.find("connected"), std::string::npos) << "the test socket itself must work: " << r.out << r.err;
+  close(listener);
+  ::unlink(path.c_str());
 }
 
 TEST_F(SandboxExec, CannotPtrace) {
