@@ -80,4 +80,16 @@ Status check_examples(const ApprovalRule& rule);
 /// Parses `[[approval.rules]]` from TOML text (a config file); `source` names it in errors.
 Result<std::vector<ApprovalRule>> parse_approval_rules(std::string_view toml_text, const std::string& source);
 
+/// The user config ($XDG_CONFIG_HOME/seek/config.toml, default ~/.config) and then the
+/// repository's <root>/.seek/config.toml, either of which may be absent. A broken user config
+/// is an error; a broken repository config only tightens (warnings say what was dropped).
+struct LoadedApprovals {
+  ApprovalPolicy policy;
+  std::vector<std::string> warnings;
+};
+Result<LoadedApprovals> load_approval_policy(const std::string& user_config_path, const std::string& repository_root);
+
+/// $XDG_CONFIG_HOME/seek/config.toml (or ~/.config/seek/config.toml).
+std::string default_user_config_path();
+
 }  // namespace seek::tools

@@ -2,6 +2,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "tools/approval.h"
 
@@ -71,6 +74,38 @@ Result<std::vector<ApprovalRule>> parse_approval_rules(std::string_view toml_tex
     rules.push_back(std::move(rule));
   }
   return rules;
+}
+
+std::string default_user_config_path() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg == '/') return std::string(xdg) + "/seek/config.toml";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : "") + "/.config/seek/config.toml";
+}
+
+Result<LoadedApprovals> load_approval_policy(const std::string& user_config_path, const std::string& repository_root) {
+  LoadedApprovals loaded;
+  const auto read = [](const std::string& path) -> std::optional<std::string> {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return std::nullopt;
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+  };
+  if (auto text = read(user_config_path)) {
+    SEEK_ASSIGN_OR_RETURN(auto rules, parse_approval_rules(*text, user_config_path));
+    SEEK_RETURN_IF_ERROR(loaded.policy.add_user_rules(std::move(rules)));
+  }
+  const std::string repo_config = repository_root + "/.seek/config.toml";
+  if (auto text = read(repo_config)) {
+    auto rules = parse_approval_rules(*text, repo_config);
+    if (!rules.ok()) {
+      loaded.warnings.push_back(rules.error().message + " (repository approval rules ignored)");
+    } else {
+      auto warnings = loaded.policy.add_repository_rules(std::move(*rules));
+      loaded.warnings.insert(loaded.warnings.end(), warnings.begin(), warnings.end());
+    }
+  }
+  return loaded;
 }
 
 }  // namespace seek::tools

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/temp_dir.h"
+
 namespace seek::tools {
 namespace {
 
@@ -136,6 +141,25 @@ examples_no_match = ["git status --short"]
       EXPECT_NE(parsed.error().message.find("bad.toml"), std::string::npos);
     }
   }
+}
+
+TEST(ApprovalConfig, LoadsUserThenRepositoryFiles) {
+  testing::TempDir dir("sk-appr-");
+  std::filesystem::create_directories(dir / "repo/.seek");
+  std::ofstream(dir / "user.toml") << "[[approval.rules]]\ndecision = \"allow\"\ncommand = \"make\"\n";
+  std::ofstream(dir / "repo/.seek/config.toml")
+      << "[[approval.rules]]\ndecision = \"deny\"\ncommand = \"make deploy\"\n"
+         "[[approval.rules]]\ndecision = \"allow\"\ntool = \"*\"\n";
+  auto loaded = load_approval_policy((dir / "user.toml").string(), (dir / "repo").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->warnings.size(), 1u);
+  EXPECT_EQ(loaded->policy.decide(shell_request("make all")).decision, Decision::kAllow);
+  EXPECT_EQ(loaded->policy.decide(shell_request("make deploy")).decision, Decision::kDeny);
+  EXPECT_EQ(loaded->policy.decide(shell_request("rm x")).decision, Decision::kAsk);
+  auto none = load_approval_policy((dir / "missing.toml").string(), (dir / "nothing").string());
+  ASSERT_TRUE(none.ok());
+  std::ofstream(dir / "broken.toml") << "[[approval.rules]\n";
+  EXPECT_FALSE(load_approval_policy((dir / "broken.toml").string(), (dir / "repo").string()).ok());
 }
 
 }  // namespace
