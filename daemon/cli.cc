@@ -11,6 +11,7 @@
 #include "daemon/control.h"
 #include "daemon/devices.h"
 #include "daemon/exec_command.h"
+#include "daemon/model_commands.h"
 #include "daemon/text_commands.h"
 #include "daemon/version.h"
 
@@ -94,6 +95,22 @@ int run_cli(int argc, char** argv) {
   app.add_subcommand("devices", "Print the compute devices seek can use, as JSON")->callback([&] {
     exit_code = print_devices();
   });
+
+  // seek model init --preset tiny|small --seed N --out DIR
+  CLI::App* model = app.add_subcommand("model", "Model checkpoints");
+  model->require_subcommand(1);
+  ModelInitOptions model_init;
+  CLI::App* init_cmd = model->add_subcommand(
+      "init", "Write a random-weight checkpoint in the official DeepSeek V4 layout (config, shards, index, tokenizer)");
+  init_cmd->add_option("--preset", model_init.preset, "tiny (tests) or small (benchmarks)")
+      ->required()
+      ->check(CLI::IsMember({"tiny", "small"}));
+  init_cmd->add_option("--seed", model_init.seed, "Random seed")->required();
+  init_cmd->add_option("--out", model_init.out, "Directory to create (must not hold a checkpoint)")->required();
+  init_cmd->add_option("--shards", model_init.shards, "Number of safetensors shards")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  init_cmd->callback([&] { exit_code = run_model_init(model_init); });
 
   // seek exec --sandbox MODE --cwd DIR [--writable DIR]... [--network] [--timeout-ms N] -- CMD ARGS...
   ExecOptions exec;

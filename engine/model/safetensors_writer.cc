@@ -74,6 +74,63 @@ Status write_safetensors(const std::string& path, const std::vector<TensorToWrit
   return write_atomically(path, parts);
 }
 
+Status write_safetensors_streamed(const std::string& path, const std::vector<TensorToWrite>& tensors,
+                                  const std::function<Status(std::size_t, std::vector<std::byte>&)>& produce) {
+  OrderedJson header = OrderedJson::object();
+  std::uint64_t offset = 0;
+  std::vector<std::uint64_t> sizes;
+  for (const TensorToWrite& t : tensors) {
+    std::uint64_t bytes = dtype_size(t.dtype);
+    for (auto d : t.shape) bytes *= static_cast<std::uint64_t>(d);
+    OrderedJson entry;
+    entry["dtype"] = dtype_name(t.dtype);
+    entry["shape"] = t.shape;
+    entry["data_offsets"] = {offset, offset + bytes};
+    header[t.name] = entry;
+    offset += bytes;
+    sizes.push_back(bytes);
+  }
+  std::string header_text = header.dump();
+  header_text.append((8 - (8 + header_text.size()) % 8) % 8, ' ');
+  const std::uint64_t length = header_text.size();
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error(ErrorCode::kIo, fmt::format("{}: cannot create: {}", temp, std::strerror(errno)));
+  const auto put = [&](const void* data, std::size_t size) -> Status {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+      const ssize_t n = ::write(fd, p, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return make_error(ErrorCode::kIo, fmt::format("{}: write failed: {}", path, std::strerror(errno)));
+      p += n;
+      size -= static_cast<std::size_t>(n);
+    }
+    return ok_status();
+  };
+  Status status = put(&length, 8);
+  if (status.ok()) status = put(header_text.data(), header_text.size());
+  std::vector<std::byte> bytes;
+  for (std::size_t i = 0; status.ok() && i < tensors.size(); ++i) {
+    bytes.assign(sizes[i], std::byte{0});
+    status = produce(i, bytes);
+    if (status.ok() && bytes.size() != sizes[i]) {
+      status = make_error(ErrorCode::kInternal, fmt::format("tensor '{}': produced {} bytes, expected {}", tensors[i].name,
+                                                           bytes.size(), sizes[i]));
+    }
+    if (status.ok()) status = put(bytes.data(), bytes.size());
+  }
+  if (status.ok() && (::fsync(fd) != 0 || ::close(fd) != 0)) {
+    status = make_error(ErrorCode::kIo, fmt::format("{}: cannot flush", path));
+  } else if (!status.ok()) {
+    ::close(fd);
+  }
+  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
+    status = make_error(ErrorCode::kIo, fmt::format("{}: cannot rename into place", path));
+  }
+  if (!status.ok()) ::unlink(temp.c_str());
+  return status;
+}
+
 Status write_safetensors_index(const std::string& dir, const std::map<std::string, std::string>& weight_map,
                                std::uint64_t total_size) {
   OrderedJson index;
