@@ -80,13 +80,37 @@ Json merge_tool_messages(const Json& messages) {
   return merged;
 }
 
+// Python can use a value as a dict key or set member only if it is hashable: lists and
+// dicts are not (the official code raises TypeError on them).
+bool python_hashable(const Json& value) { return !value.is_object() && !value.is_array(); }
+
+// Python dict-key equality: numbers (bools included: True == 1 == 1.0) compare by value.
+bool python_key_equal(const Json& a, const Json& b) {
+  const auto numeric = [](const Json& v) { return v.is_number() || v.is_boolean(); };
+  if (numeric(a) && numeric(b)) {
+    const auto as_double = [](const Json& v) { return v.is_boolean() ? (v.get<bool>() ? 1.0 : 0.0) : v.get<double>(); };
+    if (a.is_number_float() || b.is_number_float()) return as_double(a) == as_double(b);
+    const auto as_int = [](const Json& v) -> __int128 {
+      if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
+      if (v.is_number_unsigned()) return static_cast<__int128>(v.get<std::uint64_t>());
+      return static_cast<__int128>(v.get<std::int64_t>());
+    };
+    return as_int(a) == as_int(b);
+  }
+  return a == b;
+}
+
+Error unhashable(const Json& value) {
+  return reject(std::string("unhashable type: '") + (value.is_object() ? "dict" : "list") + "' used as a tool call id");
+}
+
 // Tool results in a user turn follow the order of the calls of the last assistant message
 // that made calls (official sort_tool_results_by_call_order; a stable sort, unknown ids 0).
 Status sort_tool_results_by_call_order(Json& messages) {
   std::vector<std::pair<Json, std::size_t>> call_order;  // call id -> position, last wins
   const auto order_of = [&](const Json& id) -> std::size_t {
     for (auto it = call_order.rbegin(); it != call_order.rend(); ++it) {
-      if (it->first == id) return it->second;
+      if (python_key_equal(it->first, id)) return it->second;
     }
     return 0;
   };
@@ -104,7 +128,10 @@ Status sort_tool_results_by_call_order(Json& messages) {
           if (!function.is_object()) return reject(fmt::format("tool_calls[{}].function is not an object", i));
           id = has_key(function, "id") ? function["id"] : Json("");
         }
-        if (python_truthy(id)) call_order.emplace_back(std::move(id), i);
+        if (python_truthy(id)) {
+          if (!python_hashable(id)) return unhashable(id);
+          call_order.emplace_back(std::move(id), i);
+        }
       }
     } else if (role_is(message, "user") && python_truthy(get(message, "content_blocks"))) {
       Json& blocks = message["content_blocks"];
@@ -113,6 +140,9 @@ Status sort_tool_results_by_call_order(Json& messages) {
         if (get(block, "type") == "tool_result") tool_blocks.push_back(block);
       }
       if (tool_blocks.size() <= 1 || call_order.empty()) continue;
+      for (const Json& block : tool_blocks) {
+        if (has_key(block, "tool_use_id") && !python_hashable(block["tool_use_id"])) return unhashable(block["tool_use_id"]);
+      }
       std::stable_sort(tool_blocks.begin(), tool_blocks.end(), [&](const Json& a, const Json& b) {
         const Json& id_a = has_key(a, "tool_use_id") ? a["tool_use_id"] : Json("");
         const Json& id_b = has_key(b, "tool_use_id") ? b["tool_use_id"] : Json("");
@@ -139,11 +169,13 @@ std::ptrdiff_t last_user_index(const Json& messages) {
 
 // Before the last user message: assistant turns lose their reasoning, and developer (and
 // any other unknown-role) messages are dropped (official _drop_thinking_messages).
-Json drop_thinking_messages(const Json& messages) {
+Result<Json> drop_thinking_messages(const Json& messages) {
   const std::ptrdiff_t last_user = last_user_index(messages);
   Json kept = Json::array();
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const Json& message = messages[i];
+    // `role in keep_roles` is a set lookup in the official code: an unhashable role raises.
+    if (!python_hashable(get(message, "role"))) return reject(fmt::format("message {}: the role is not a string", i));
     const bool always_kept = role_is(message, "user") || role_is(message, "system") || role_is(message, "tool") ||
                              role_is(message, "latest_reminder") || role_is(message, "direct_search_results");
     if (always_kept || static_cast<std::ptrdiff_t>(i) >= last_user) {
@@ -404,7 +436,9 @@ Result<std::string> encode_chat(const OrderedJson& messages, const ChatEncodeOpt
   for (const Json& message : merged) {
     if (python_truthy(get(message, "tools"))) drop_thinking = false;
   }
-  if (options.thinking_mode == ThinkingMode::kThinking && drop_thinking) merged = drop_thinking_messages(merged);
+  if (options.thinking_mode == ThinkingMode::kThinking && drop_thinking) {
+    SEEK_ASSIGN_OR_RETURN(merged, drop_thinking_messages(merged));
+  }
 
   std::string prompt = options.add_bos ? std::string(chat::kBos) : std::string();
   const RenderContext ctx{merged, options.thinking_mode, drop_thinking, options.reasoning_effort,

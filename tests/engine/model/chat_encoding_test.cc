@@ -109,6 +109,24 @@ TEST(ChatEncoding, RejectsWhatTheOfficialEncoderRejects) {
   }
 }
 
+// Tool-call ids are Python dict keys in the official code: True == 1 == 1.0 match each other,
+// and a list or dict id raises TypeError (found by a fuzzing review against the official code).
+TEST(ChatEncoding, ToolCallIdsBehaveAsPythonDictKeys) {
+  auto messages = *python_json_loads(
+      R"([{"role": "user", "content": "q"}, {"role": "assistant", "content": "", "tool_calls": [{"id": true, "type": "function", "function": {"name": "a", "arguments": "{}"}}, {"id": 2, "type": "function", "function": {"name": "b", "arguments": "{}"}}]}, {"role": "tool", "tool_call_id": 2, "content": "B"}, {"role": "tool", "tool_call_id": 1.0, "content": "A"}])");
+  ChatEncodeOptions chat{ThinkingMode::kChat, std::nullopt, true, true};
+  auto prompt = encode_chat(messages, chat);
+  ASSERT_TRUE(prompt.ok()) << prompt.error().message;
+  EXPECT_NE(prompt->find("<tool_result>A</tool_result>\n\n<tool_result>B</tool_result>"), std::string::npos) << *prompt;
+  for (const char* id : {R"({"a": 1})", "[1]"}) {
+    auto bad = *python_json_loads(std::string(R"([{"role": "assistant", "tool_calls": [{"id": )") + id +
+                                  R"(, "function": {"name": "f", "arguments": "{}"}}]}])");
+    EXPECT_FALSE(encode_chat(bad, chat).ok()) << id;
+  }
+  auto bad_role = *python_json_loads(R"([{"role": ["x"], "content": "a"}, {"role": "user", "content": "b"}])");
+  EXPECT_FALSE(encode_chat(bad_role, ChatEncodeOptions{}).ok()) << "an unhashable role raises in drop_thinking";
+}
+
 TEST(PythonJson, FloatReprMatchesPython) {
   const std::pair<double, const char*> cases[] = {
       {1.0, "1.0"},       {0.1, "0.1"},           {1e-7, "1e-07"},        {1e16, "1e+16"},
