@@ -40,7 +40,9 @@ engine::ThinkingMode thinking_mode_of(const std::string& name) {
 int run_encode_chat(const EncodeChatOptions& options) {
   const std::string input = read_all_stdin();
   // Parsed as Python's json.loads would (exact big integers, NaN), since values are echoed.
-  std::optional<engine::OrderedJson> parsed = engine::python_json_loads(input);
+  // 499 levels: deeper fields make the official encoder's copy.deepcopy hit Python's
+  // recursion limit.
+  std::optional<engine::OrderedJson> parsed = engine::python_json_loads(input, 499);
   if (!parsed) return fail("stdin is not valid JSON (expected a JSON array of messages)");
   engine::OrderedJson messages = std::move(*parsed);
   // The official golden files wrap the list as {"messages": [...], "tools": [...]}, with the
@@ -62,6 +64,10 @@ int run_encode_chat(const EncodeChatOptions& options) {
   encode.add_bos = !options.no_bos;
   auto prompt = engine::encode_chat(messages, encode);
   if (!prompt.ok()) return fail("cannot encode messages: " + prompt.error().message);
+  if (!engine::is_valid_utf8(*prompt)) {
+    // Only a lone surrogate from a \uD800-style escape gets here; Python fails to print it too.
+    return fail("cannot encode messages: the prompt would contain a lone UTF-16 surrogate, which is not printable UTF-8");
+  }
   if (!options.ids) return write_stdout(*prompt) ? 0 : fail("cannot write to stdout");
 
   auto tokenizer = engine::Tokenizer::load(options.tokenizer_path);

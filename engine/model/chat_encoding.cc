@@ -8,6 +8,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
 
 #include "engine/model/chat_format.h"
 
@@ -84,18 +87,33 @@ Json merge_tool_messages(const Json& messages) {
 // dicts are not (the official code raises TypeError on them).
 bool python_hashable(const Json& value) { return !value.is_object() && !value.is_array(); }
 
-// Python dict-key equality: numbers (bools included: True == 1 == 1.0) compare by value.
+// The exact decimal digits of an integral number (bools as 0/1), for Python's exact
+// int/float comparison; nullopt for anything else.
+std::optional<std::string> integral_digits(const Json& v) {
+  if (v.is_boolean()) return std::string(v.get<bool>() ? "1" : "0");
+  if (v.is_number_integer() && !v.is_number_unsigned()) return std::to_string(v.get<std::int64_t>());
+  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+  if (is_big_integer(v)) return std::string(v.get_binary().begin(), v.get_binary().end());
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || d != std::floor(d)) return std::nullopt;
+    char buffer[400];
+    std::snprintf(buffer, sizeof(buffer), "%.0f", d);  // glibc prints a double's exact value
+    return std::string(std::strcmp(buffer, "-0") == 0 ? "0" : buffer);
+  }
+  return std::nullopt;
+}
+
+// Python dict-key equality: numbers (bools included: True == 1 == 1.0) compare exactly by
+// value, and json.loads' NaN is one shared object, so NaN keys match each other.
 bool python_key_equal(const Json& a, const Json& b) {
-  const auto numeric = [](const Json& v) { return v.is_number() || v.is_boolean(); };
+  const auto numeric = [](const Json& v) { return v.is_number() || v.is_boolean() || is_big_integer(v); };
   if (numeric(a) && numeric(b)) {
-    const auto as_double = [](const Json& v) { return v.is_boolean() ? (v.get<bool>() ? 1.0 : 0.0) : v.get<double>(); };
-    if (a.is_number_float() || b.is_number_float()) return as_double(a) == as_double(b);
-    const auto as_int = [](const Json& v) -> __int128 {
-      if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
-      if (v.is_number_unsigned()) return static_cast<__int128>(v.get<std::uint64_t>());
-      return static_cast<__int128>(v.get<std::int64_t>());
-    };
-    return as_int(a) == as_int(b);
+    const auto da = integral_digits(a), db = integral_digits(b);
+    if (da && db) return *da == *db;
+    if (da || db) return false;  // an integer never equals a non-integral float
+    const double x = a.get<double>(), y = b.get<double>();
+    return (std::isnan(x) && std::isnan(y)) || x == y;
   }
   return a == b;
 }
@@ -255,7 +273,8 @@ std::string render_response_format(const Json& response_format) {
 // wrapped as {"arguments": raw}, as the official encoder does when json.loads fails.
 Result<std::string> encode_arguments_to_dsml(const ToolCall& call) {
   std::optional<Json> parsed;
-  if (call.arguments.is_string()) parsed = python_json_loads(call.arguments.get_ref<const std::string&>());
+  // json.loads runs a few frames deep inside encode_messages: about 990 levels fit.
+  if (call.arguments.is_string()) parsed = python_json_loads(call.arguments.get_ref<const std::string&>(), 990);
   Json arguments;
   if (parsed) {
     arguments = std::move(*parsed);
@@ -425,6 +444,14 @@ Result<std::string> render_message(std::size_t index, const RenderContext& ctx) 
 }  // namespace
 
 Result<std::string> encode_chat(const OrderedJson& messages, const ChatEncodeOptions& options) {
+  // The official code iterates what it is given: an empty object or string is an empty
+  // conversation; anything else that is not a list fails there.
+  if ((messages.is_object() || messages.is_string()) && messages.empty()) {
+    return options.add_bos ? std::string(chat::kBos) : std::string();
+  }
+  if (messages.is_string() && messages.get_ref<const std::string&>().empty()) {
+    return options.add_bos ? std::string(chat::kBos) : std::string();
+  }
   if (!messages.is_array()) return reject("messages must be a JSON array");
   for (std::size_t i = 0; i < messages.size(); ++i) {
     if (!messages[i].is_object()) return reject(fmt::format("message {} is not a JSON object", i));

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <charconv>
 #include <limits>
 #include <cmath>
@@ -75,6 +76,15 @@ void repr_string(const std::string& text, std::string& out) {
   std::size_t i = 0;
   while (i < text.size()) {
     const std::size_t n = utf8_sequence_length(text, i);
+    if (n == 0 && i + 2 < text.size() && static_cast<unsigned char>(text[i]) == 0xED &&
+        (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0xA0 && (static_cast<unsigned char>(text[i + 2]) & 0xC0) == 0x80) {
+      // A lone surrogate carried as WTF-8: repr shows it as \udXXX.
+      const unsigned cp = 0xD000 | ((static_cast<unsigned char>(text[i + 1]) & 0x3F) << 6) |
+                          (static_cast<unsigned char>(text[i + 2]) & 0x3F);
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", cp);
+      i += 3;
+      continue;
+    }
     if (n == 0) {  // cannot come from json.loads; keep the byte visible
       fmt::format_to(std::back_inserter(out), "\\x{:02x}", static_cast<unsigned char>(text[i]));
       ++i;
@@ -140,7 +150,7 @@ void repr_into(const OrderedJson& value, std::string& out) {
 // A recursive-descent JSON reader following CPython's json.scanner (strict mode).
 class PythonJsonReader {
  public:
-  explicit PythonJsonReader(std::string_view text) : text_(text) {}
+  PythonJsonReader(std::string_view text, int max_depth) : text_(text), max_depth_(max_depth) {}
 
   std::optional<OrderedJson> read_document() {
     skip_space();
@@ -152,8 +162,6 @@ class PythonJsonReader {
   }
 
  private:
-  // CPython raises RecursionError near 1000 levels; stop well before our stack would.
-  static constexpr int kMaxDepth = 900;
 
   void skip_space() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) ++pos_;
@@ -165,7 +173,7 @@ class PythonJsonReader {
   }
 
   bool read_value(OrderedJson& out, int depth) {
-    if (depth > kMaxDepth || pos_ >= text_.size()) return false;
+    if (depth > max_depth_ || pos_ >= text_.size()) return false;
     const char c = text_[pos_];
     if (c == '"') {
       std::string s;
@@ -213,17 +221,17 @@ class PythonJsonReader {
       double value = 0;
       auto [end, ec] = std::from_chars(literal.data(), literal.data() + literal.size(), value);
       if (ec == std::errc::result_out_of_range) {
-        // Python's float(): overflow is inf, underflow is (signed) zero.
-        const auto e = literal.find_first_of("eE");
-        const bool huge = e != std::string_view::npos && literal[e + 1] != '-';
-        value = huge ? std::numeric_limits<double>::infinity() : 0.0;
-        if (literal.front() == '-') value = -value;
+        // Python's float() gives ±inf on overflow and ±0 (or a subnormal) on underflow;
+        // strtod does the same, judging the whole value rather than the exponent's sign.
+        value = std::strtod(std::string(literal).c_str(), nullptr);
       } else if (ec != std::errc()) {
         return false;
       }
       out = value;
       return true;
     }
+    // Python 3.11+ refuses to convert integers of more than 4300 digits (ValueError).
+    if (literal.size() - (literal.front() == '-') > 4300) return false;
     std::int64_t signed_value = 0;
     if (auto [end, ec] = std::from_chars(literal.data(), literal.data() + literal.size(), signed_value); ec == std::errc()) {
       out = signed_value;
@@ -282,12 +290,23 @@ class PythonJsonReader {
         case 'u': {
           std::uint32_t unit = 0;
           if (!read_hex4(unit)) return false;
-          if (unit >= 0xD800 && unit <= 0xDBFF) {
+          if (unit >= 0xD800 && unit <= 0xDBFF && text_.substr(pos_, 2) == "\\u") {
+            const std::size_t save = pos_;
+            pos_ += 2;
             std::uint32_t low = 0;
-            if (!consume("\\u") || !read_hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-            unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-          } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
-            return false;  // a lone low surrogate
+            if (read_hex4(low) && low >= 0xDC00 && low <= 0xDFFF) {
+              utf8_append(out, static_cast<char32_t>(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)));
+              break;
+            }
+            pos_ = save;  // not a pair: the high surrogate stands alone
+          }
+          if (unit >= 0xD800 && unit <= 0xDFFF) {
+            // Python keeps a lone surrogate in the str. Carry it as WTF-8 (3 bytes, ED A0-BF
+            // xx): repr() escapes it, and a prompt that still holds one cannot be printed.
+            out.push_back(static_cast<char>(0xED));
+            out.push_back(static_cast<char>(0x80 | ((unit >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (unit & 0x3F)));
+            break;
           }
           utf8_append(out, static_cast<char32_t>(unit));
           break;
@@ -345,12 +364,15 @@ class PythonJsonReader {
   }
 
   std::string_view text_;
+  int max_depth_;
   std::size_t pos_ = 0;
 };
 
 }  // namespace
 
-std::optional<OrderedJson> python_json_loads(std::string_view text) { return PythonJsonReader(text).read_document(); }
+std::optional<OrderedJson> python_json_loads(std::string_view text, int max_depth) {
+  return PythonJsonReader(text, max_depth).read_document();
+}
 
 bool is_big_integer(const OrderedJson& value) {
   return value.is_binary() && value.get_binary().has_subtype() && value.get_binary().subtype() == kBigIntegerSubtype;

@@ -20,8 +20,11 @@ using OrderedJson = nlohmann::ordered_json;
 /// NaN/Infinity/-Infinity are accepted, out-of-range floats become inf or 0.0, a leading BOM
 /// and raw control characters in strings are rejected, duplicate keys keep their first
 /// position and last value. nullopt when Python would raise. Lone surrogate escapes, which
-/// Python accepts but cannot print as UTF-8, are rejected too.
-std::optional<OrderedJson> python_json_loads(std::string_view text);
+/// Python keeps in its str, are carried as WTF-8 bytes (ED A0-BF xx): repr() escapes them,
+/// and text that still holds one is not valid UTF-8 (Python could not print it either).
+/// `max_depth` stands in for CPython's recursion limit (about 1000 frames, less what the
+/// caller already uses): deeper nesting raises RecursionError there.
+std::optional<OrderedJson> python_json_loads(std::string_view text, int max_depth = 900);
 
 /// True for an integer literal too large for 64 bits (stored as a binary value, subtype
 /// kBigIntegerSubtype, holding its decimal digits).

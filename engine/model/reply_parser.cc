@@ -38,8 +38,14 @@ class Pattern {
     if (code_ == nullptr) return std::nullopt;
     std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> data(
         pcre2_match_data_create_from_pattern(code_, nullptr), &pcre2_match_data_free);
+    // No step limit: Python's re has none, and a 10 MB parameter value is legitimate.
+    std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> context(
+        pcre2_match_context_create(nullptr), &pcre2_match_context_free);
+    pcre2_set_match_limit(context.get(), UINT32_MAX);
+    pcre2_set_depth_limit(context.get(), UINT32_MAX);
+    pcre2_set_heap_limit(context.get(), UINT32_MAX);
     const int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
-                               data.get(), nullptr);
+                               data.get(), context.get());
     if (rc < 0) return std::nullopt;
     const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data.get());
     std::vector<std::string> groups;

@@ -143,7 +143,10 @@ TEST(PythonJson, LoadsLikePython) {
             "[NaN, Infinity, -Infinity, Infinity]");
   EXPECT_EQ(python_json_dumps(*python_json_loads(R"({"k": 1, "k": 2, "j": 3})")), R"({"k": 2, "j": 3})");
   EXPECT_EQ(python_json_dumps(*python_json_loads(R"("é\u00e9\ud83d\ude00\u001f")")), "\"éé😀\\u001f\"");
-  for (const char* bad : {"\xEF\xBB\xBF{}", "[1,]", "01", ".5", "\"a\nb\"", "\"\\ud800\"", "{} x", "-"}) {
+  // A lone surrogate is kept (Python keeps it in its str); repr() escapes it.
+  EXPECT_EQ(python_str(*python_json_loads(R"(["\udc00", "\ud800A"])")), R"(['\udc00', '\ud800A'])");
+  EXPECT_EQ(python_str(*python_json_loads(R"(["\ud83d\ude00"])")), "['😀']");
+  for (const char* bad : {"\xEF\xBB\xBF{}", "[1,]", "01", ".5", "\"a\nb\"", "{} x", "-"}) {
     EXPECT_FALSE(python_json_loads(bad).has_value()) << bad;
   }
 }
