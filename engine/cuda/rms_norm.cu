@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "engine/cuda/cuda_check.h"
+#include "engine/cuda/device_buffer.h"
 #include "engine/device.h"
 #include "engine/ops/rms_norm.h"
 
@@ -67,18 +68,10 @@ Status launch_rms_norm(const RmsNormParams& p, cudaStream_t stream) {
   return ok_status();
 }
 
-struct DeviceFree {
-  void operator()(void* ptr) const { cudaFree(ptr); }
-};
-using DeviceBuffer = std::unique_ptr<void, DeviceFree>;
-
-Result<DeviceBuffer> device_alloc(size_t bytes) {
-  void* ptr = nullptr;
-  SEEK_CUDA_CHECK(cudaMalloc(&ptr, bytes == 0 ? 1 : bytes));
-  return DeviceBuffer(ptr);
-}
-
 }  // namespace
+
+using cuda::device_alloc;
+using cuda::DeviceBuffer;
 
 // Exported ops -----------------------------------------------------------------------------
 
