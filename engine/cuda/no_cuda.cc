@@ -1,6 +1,7 @@
 // The CUDA entry points of a CPU-only build (SEEK_CUDA=OFF or no nvcc): each one answers
 // kUnsupported, so callers and tests take the same code path in both builds.
 #include "engine/device.h"
+#include "engine/ops/mhc.h"
 #include "engine/ops/quant_linear.h"
 #include "engine/ops/rms_norm.h"
 
@@ -16,6 +17,8 @@ Result<std::vector<CudaDevice>> cuda_devices() { return not_built("cuda_devices"
 int64_t cublaslt_version() { return 0; }
 Status rms_norm_cuda(const RmsNormParams&, void*) { return not_built("rms_norm_cuda"); }
 Status rms_norm_cuda_from_host(const RmsNormParams&) { return not_built("rms_norm_cuda_from_host"); }
+Status mhc_pre_cuda_from_host(const MhcPreParams&) { return not_built("mhc_pre_cuda_from_host"); }
+Status mhc_post_cuda_from_host(const MhcPostParams&) { return not_built("mhc_post_cuda_from_host"); }
 Status quant_linear_cuda(const QuantLinearParams&, void*) { return not_built("quant_linear_cuda"); }
 Status quant_linear_cuda_from_host(const QuantLinearParams&) { return not_built("quant_linear_cuda_from_host"); }
 
