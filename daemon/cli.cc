@@ -11,6 +11,7 @@
 #include "daemon/control.h"
 #include "daemon/devices.h"
 #include "daemon/exec_command.h"
+#include "daemon/logits_command.h"
 #include "daemon/model_commands.h"
 #include "daemon/text_commands.h"
 #include "daemon/version.h"
@@ -111,6 +112,19 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   init_cmd->callback([&] { exit_code = run_model_init(model_init); });
+
+  // seek logits --model DIR --tokens 1,2,3 --out FILE [--mode ...] [--threads N] [--device ...] [--dump-dir DIR]
+  LogitsOptions logits;
+  CLI::App* logits_cmd = app.add_subcommand(
+      "logits", "Run the model on token ids; write float32 logits [n_tokens, vocab] and print timings as JSON");
+  logits_cmd->add_option("--model", logits.model, "Checkpoint directory (official layout)")->required();
+  logits_cmd->add_option("--tokens", logits.tokens, "Comma-separated token ids")->required();
+  logits_cmd->add_option("--out", logits.out, "Output file (float32 little-endian)")->required();
+  logits_cmd->add_option("--mode", logits.mode, "prefill, decode or chunked:N")->capture_default_str();
+  logits_cmd->add_option("--threads", logits.threads, "CPU threads (default: all)")->check(CLI::Range(1, 1024));
+  logits_cmd->add_option("--device", logits.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  logits_cmd->add_option("--dump-dir", logits.dump_dir, "Also write h_after_layer{L}.f32 here (prefill)");
+  logits_cmd->callback([&] { exit_code = run_logits(logits); });
 
   // seek exec --sandbox MODE --cwd DIR [--writable DIR]... [--network] [--timeout-ms N] -- CMD ARGS...
   ExecOptions exec;

@@ -180,6 +180,19 @@ Result<ModelConfig> parse_model_config(std::string_view json_text, const std::st
   if (c.score_func != "sqrtsoftplus" && c.score_func != "softmax" && c.score_func != "sigmoid") {
     return invalid("scoring_func must be sqrtsoftplus, softmax or sigmoid, got '" + c.score_func + "'");
   }
+  // Activations are FP8-quantized in blocks of 128 before every quantized linear, the kv
+  // nope dims in blocks of 64, the indexer's in blocks of 32 after a Hadamard rotation.
+  for (const auto& [name, value] : {std::pair{"hidden_size", c.dim}, std::pair{"q_lora_rank", c.q_lora_rank},
+                                     std::pair{"moe_intermediate_size", c.moe_inter_dim},
+                                     std::pair{"o_groups * o_lora_rank", c.o_groups * c.o_lora_rank}}) {
+    if (value % 128 != 0) return invalid(fmt::format("{} ({}) must be a multiple of 128", name, value));
+  }
+  if ((c.head_dim - c.rope_head_dim) % 64 != 0) {
+    return invalid(fmt::format("head_dim - qk_rope_head_dim ({}) must be a multiple of 64", c.head_dim - c.rope_head_dim));
+  }
+  if ((c.index_head_dim & (c.index_head_dim - 1)) != 0 || c.index_head_dim % 32 != 0) {
+    return invalid(fmt::format("index_head_dim ({}) must be a power of two, at least 32", c.index_head_dim));
+  }
   if (c.index_head_dim <= c.rope_head_dim) {
     return invalid(fmt::format("index_head_dim ({}) must exceed qk_rope_head_dim ({})", c.index_head_dim, c.rope_head_dim));
   }

@@ -41,7 +41,7 @@ Result<ModelConfig> preset_config(const std::string& name) {
     c.index_topk = 16;
     c.n_routed_experts = 8;
     c.n_activated_experts = 2;
-    c.moe_inter_dim = 64;
+    c.moe_inter_dim = 128;  // activations are quantized in blocks of 128
     c.n_hash_layers = 1;
   } else if (name == "small") {
     c.dim = 1024;

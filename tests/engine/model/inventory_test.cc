@@ -79,23 +79,25 @@ TEST(Inventory, LayerTypesFollowTheSchedule) {
 ModelConfig small_config() {
   auto json = flash_json();
   json["vocab_size"] = 64;
-  json["hidden_size"] = 64;
+  json["hidden_size"] = 128;
   json["num_hidden_layers"] = 3;
   json["num_attention_heads"] = 4;
-  json["head_dim"] = 32;
+  json["head_dim"] = 72;
   json["qk_rope_head_dim"] = 8;
-  json["q_lora_rank"] = 32;
+  json["q_lora_rank"] = 128;
   json["o_groups"] = 2;
-  json["o_lora_rank"] = 16;
+  json["o_lora_rank"] = 64;
   json["index_n_heads"] = 2;
-  json["index_head_dim"] = 16;
+  json["index_head_dim"] = 32;
   json["index_topk"] = 4;
   json["n_routed_experts"] = 4;
   json["num_experts_per_tok"] = 2;
-  json["moe_intermediate_size"] = 32;
+  json["moe_intermediate_size"] = 128;
   json["num_hash_layers"] = 1;
   json["compress_ratios"] = {128, 4, 0, 0};
-  return *parse_model_config(json.dump(), "small");
+  auto config = parse_model_config(json.dump(), "small");
+  EXPECT_TRUE(config.ok()) << config.error().message;
+  return *config;
 }
 
 void write_checkpoint(const std::string& dir, const std::vector<ExpectedTensor>& tensors) {
@@ -135,10 +137,10 @@ TEST(Inventory, ValidatesACheckpointAndNamesWhatIsWrong) {
       {[](auto& t) { t.erase(t.begin() + 10); }, "is missing"},
       {[](auto& t) {
          for (auto& x : t) if (x.name == "layers.1.attn.indexer.compressor.ape") x.shape = {4, 16};
-       }, "expected F32[4, 32], found F32[4, 16]"},
+       }, "expected F32[4, 64], found F32[4, 16]"},
       {[](auto& t) {
          for (auto& x : t) if (x.name == "layers.0.ffn.experts.1.w2.weight") x.dtype = DType::kBF16;
-       }, "expected I8[64, 16], found BF16"},
+       }, "expected I8[128, 64], found BF16"},
   };
   for (const Case& c : cases) {
     auto damaged = tensors;

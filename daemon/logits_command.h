@@ -1,0 +1,21 @@
+// `seek logits`: runs the engine on a checkpoint and writes float32 logits for every
+// position (contract in docs/engine.md).
+#pragma once
+
+#include <string>
+
+namespace seek::daemon {
+
+struct LogitsOptions {
+  std::string model;
+  std::string tokens;  // "1,2,3"
+  std::string out;
+  std::string mode = "prefill";
+  int threads = 0;
+  std::string device = "cpu";
+  std::string dump_dir;
+};
+
+int run_logits(const LogitsOptions& options);
+
+}  // namespace seek::daemon

@@ -1,0 +1,86 @@
+// The V4 forward pass (see deepseek_v4.h): embedding -> hc_mult streams -> blocks (mHC
+// around attention and MoE) -> hc_head -> final norm -> head, as model.py Transformer does.
+#include "engine/model/deepseek_v4.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "engine/model/inventory.h"
+#include "engine/model/layers.h"
+#include "engine/model/quant.h"
+#include "engine/ops/bf16_linear.h"
+#include "engine/ops/mhc.h"
+
+namespace seek::engine {
+namespace {
+
+Status write_f32(const std::string& path, const std::vector<float>& data) {
+  std::ofstream file(path, std::ios::binary);
+  file.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size() * sizeof(float)));
+  if (!file) return make_error(ErrorCode::kIo, path + ": cannot write");
+  return ok_status();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DeepseekV4>> DeepseekV4::load(const std::string& dir) {
+  auto model = std::unique_ptr<DeepseekV4>(new DeepseekV4());
+  SEEK_ASSIGN_OR_RETURN(model->weights_, ModelWeights::load(dir));
+  return model;
+}
+
+Result<std::vector<float>> DeepseekV4::prefill_logits(const std::vector<std::int32_t>& tokens, const std::string& dump_dir) {
+  ModelWeights& w = *weights_;
+  const ModelConfig& c = w.config();
+  const auto S = static_cast<std::int64_t>(tokens.size());
+  const std::int64_t D = c.dim, M = c.hc_mult;
+  if (S == 0) return make_error(ErrorCode::kInvalidArgument, "no tokens");
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i] < 0 || tokens[i] >= c.vocab_size) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("token {} at position {} is outside the vocabulary (0..{})", tokens[i], i, c.vocab_size - 1));
+    }
+  }
+  // Embedding, copied to every stream.
+  std::vector<float> h(static_cast<std::size_t>(S * M * D));
+  const std::uint16_t* embed = w.bf16("embed.weight");
+  for (std::int64_t t = 0; t < S; ++t) {
+    for (std::int64_t m = 0; m < M; ++m) {
+      for (std::int64_t d = 0; d < D; ++d) {
+        h[static_cast<std::size_t>((t * M + m) * D + d)] = quant::bf16_to_float(embed[tokens[static_cast<std::size_t>(t)] * D + d]);
+      }
+    }
+  }
+  std::vector<float> x(static_cast<std::size_t>(S * D)), normed(x.size()), f(x.size()), post(static_cast<std::size_t>(S * M)),
+      comb(static_cast<std::size_t>(S * M * M)), next(h.size());
+  const float eps = static_cast<float>(c.norm_eps);
+  for (std::int64_t layer = 0; layer < c.n_layers; ++layer) {
+    const std::string p = block_prefix(c, layer);
+    for (const char* which : {"attn", "ffn"}) {
+      MhcPreParams pre{h.data(), w.f32(fmt::format("{}.hc_{}_fn", p, which)), w.f32(fmt::format("{}.hc_{}_scale", p, which)),
+                       w.f32(fmt::format("{}.hc_{}_base", p, which)), x.data(), post.data(), comb.data(), S, M, D,
+                       static_cast<int>(c.hc_sinkhorn_iters), eps, static_cast<float>(c.hc_eps)};
+      mhc_pre_cpu(pre);
+      layers::rms_norm_bf16(x.data(), S, D, w.norm(fmt::format("{}.{}_norm.weight", p, which)).data(), eps, normed.data());
+      if (std::string_view(which) == "attn") {
+        SEEK_RETURN_IF_ERROR(layers::attention_prefill(w, layer, normed.data(), S, f.data()));
+      } else {
+        SEEK_RETURN_IF_ERROR(layers::moe_prefill(w, layer, normed.data(), tokens.data(), S, f.data()));
+      }
+      mhc_post_cpu({f.data(), h.data(), post.data(), comb.data(), next.data(), S, M, D});
+      h.swap(next);
+    }
+    if (!dump_dir.empty()) SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/h_after_layer{}.f32", dump_dir, layer), h));
+  }
+  MhcHeadParams head{h.data(), w.f32("hc_head_fn"), w.f32("hc_head_scale"), w.f32("hc_head_base"), x.data(), S, M, D, eps,
+                     static_cast<float>(c.hc_eps)};
+  mhc_head_cpu(head);
+  layers::rms_norm_bf16(x.data(), S, D, w.norm("norm.weight").data(), eps, normed.data());
+  std::vector<float> logits(static_cast<std::size_t>(S * c.vocab_size));
+  bf16_linear_cpu({normed.data(), w.bf16("head.weight"), logits.data(), S, D, c.vocab_size, 0, 0, false});
+  return logits;
+}
+
+}  // namespace seek::engine

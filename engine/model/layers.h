@@ -1,0 +1,31 @@
+// The sublayers of the V4 forward pass (prefill over a whole prompt, batch 1, from position
+// 0), each a function of the loaded weights and BF16-valued FP32 activations, and the small
+// helpers they share. deepseek_v4.cc strings them together.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "engine/model/weights.h"
+#include "engine/ops/rope.h"
+
+namespace seek::engine::layers {
+
+/// Rounds every value to BF16 (where the official model stores a BF16 tensor).
+void round_bf16(float* x, std::int64_t n);
+/// RMSNorm in FP32 with a gain, output rounded to BF16 (model.py RMSNorm).
+void rms_norm_bf16(const float* x, std::int64_t rows, std::int64_t dim, const float* weight, float eps, float* y);
+/// An FP8/FP4 linear: act_quant + GEMM + BF16 output.
+void quant_linear(const QuantLinearWeight& w, const float* x, std::int64_t rows, float* y);
+/// The RoPE config of a layer: YaRN with compress_rope_theta on compressed layers.
+RopeConfig rope_config(const ModelConfig& c, std::int64_t layer);
+
+/// x: [S, D] after attn_norm -> out [S, D].
+Status attention_prefill(ModelWeights& w, std::int64_t layer, const float* x, std::int64_t S, float* out);
+/// x: [S, D] after ffn_norm -> out [S, D].
+Status moe_prefill(ModelWeights& w, std::int64_t layer, const float* x, const std::int32_t* tokens, std::int64_t S,
+                   float* out);
+
+}  // namespace seek::engine::layers
