@@ -174,11 +174,12 @@ void mhc_post_cpu(const MhcPostParams& p) {
     std::vector<float> acc(p.dim);
     for (std::int64_t t = begin; t < end; ++t) {
       for (std::int64_t k = 0; k < p.hc; ++k) {
+        // The official order: the comb mix summed stream by stream, then post * f added last.
         std::fill(acc.begin(), acc.end(), 0.0f);
-        axpy_f32(p.post[t * p.hc + k], p.f + t * p.dim, acc.data(), p.dim);
         for (std::int64_t j = 0; j < p.hc; ++j) {
           axpy_f32(p.comb[(t * p.hc + j) * p.hc + k], p.residual + (t * p.hc + j) * p.dim, acc.data(), p.dim);
         }
+        axpy_f32(p.post[t * p.hc + k], p.f + t * p.dim, acc.data(), p.dim);
         float* y = p.y + (t * p.hc + k) * p.dim;
         for (std::int64_t d = 0; d < p.dim; ++d) y[d] = to_bf16(acc[d]);
       }

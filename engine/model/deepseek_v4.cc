@@ -69,8 +69,15 @@ Result<std::vector<float>> DeepseekV4::prefill_logits(const std::vector<std::int
       } else {
         SEEK_RETURN_IF_ERROR(layers::moe_prefill(w, layer, normed.data(), tokens.data(), S, f.data()));
       }
+      if (!dump_dir.empty()) {  // the sublayer's normed input and output, named as the reference names them
+        SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/{}_in_layer{}.f32", dump_dir, which, layer), normed));
+        SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/{}_out_layer{}.f32", dump_dir, which, layer), f));
+      }
       mhc_post_cpu({f.data(), h.data(), post.data(), comb.data(), next.data(), S, M, D});
       h.swap(next);
+      if (!dump_dir.empty() && std::string_view(which) == "attn") {
+        SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/h_mid_layer{}.f32", dump_dir, layer), h));
+      }
     }
     if (!dump_dir.empty()) SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/h_after_layer{}.f32", dump_dir, layer), h));
   }
