@@ -123,7 +123,7 @@ int run_cli(int argc, char** argv) {
   logits_cmd->add_option("--mode", logits.mode, "prefill, decode or chunked:N")->capture_default_str();
   logits_cmd->add_option("--threads", logits.threads, "CPU threads (default: all)")->check(CLI::Range(1, 1024));
   logits_cmd->add_option("--device", logits.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
-  logits_cmd->add_option("--dump-dir", logits.dump_dir, "Also write h_after_layer{L}.f32 here (prefill)");
+  logits_cmd->add_option("--dump-dir", logits.dump_dir, "Also write per-layer dumps here: h_after_layer{L}.f32 [n, hc_mult, hidden], h_mid, {attn,ffn}_{in,out} (any mode)");
   logits_cmd->callback([&] { exit_code = run_logits(logits); });
 
   // seek exec --sandbox MODE --cwd DIR [--writable DIR]... [--network] [--timeout-ms N] -- CMD ARGS...

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -39,13 +40,26 @@ Result<std::vector<std::int32_t>> parse_tokens(const std::string& text) {
   return tokens;
 }
 
+// The chunk size a --mode asks for: 0 = the whole prompt at once.
+Result<std::int64_t> parse_mode(const std::string& mode) {
+  if (mode == "prefill") return std::int64_t{0};
+  if (mode == "decode") return std::int64_t{1};
+  const std::string prefix = "chunked:";
+  if (mode.rfind(prefix, 0) == 0) {
+    const std::string number = mode.substr(prefix.size());
+    char* end = nullptr;
+    const long long n = std::strtoll(number.c_str(), &end, 10);
+    if (!number.empty() && *end == '\0' && n >= 1 && n <= (1LL << 30)) return static_cast<std::int64_t>(n);
+  }
+  return make_error(ErrorCode::kInvalidArgument,
+                    fmt::format("--mode {}: expected prefill, decode or chunked:N with N >= 1", mode));
+}
+
 }  // namespace
 
 int run_logits(const LogitsOptions& options) {
-  if (options.mode != "prefill") {
-    return fail(fmt::format("--mode {}: only prefill is implemented so far (decode and chunked prefill come with the KV state)",
-                            options.mode));
-  }
+  auto chunk = parse_mode(options.mode);
+  if (!chunk.ok()) return fail(chunk.error().message);
   if (options.device != "cpu") return fail(fmt::format("--device {}: only the CPU path runs the whole model so far", options.device));
   if (options.threads > 0) setenv("SEEK_THREADS", std::to_string(options.threads).c_str(), 1);
   auto tokens = parse_tokens(options.tokens);
@@ -59,15 +73,29 @@ int run_logits(const LogitsOptions& options) {
     std::filesystem::create_directories(options.dump_dir, ec);
     if (ec) return fail(options.dump_dir + ": " + ec.message());
   }
-  auto logits = (*model)->prefill_logits(*tokens, options.dump_dir);
-  if (!logits.ok()) return fail(logits.error().message);
-  const auto done = std::chrono::steady_clock::now();
+  // Rows go straight to a temp file chunk by chunk (a long decode never holds them all),
+  // which replaces --out only when every position ran.
   const std::string temp = options.out + ".tmp";
-  {
-    std::ofstream file(temp, std::ios::binary);
+  std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+  if (!file) return fail(temp + ": cannot create");
+  engine::ModelState state = (*model)->new_state();
+  const auto n = static_cast<std::int64_t>(tokens->size());
+  // Chunks of one prompt reproduce its one-call prefill; decode steps are official decode.
+  if (*chunk > 1) state.prompt_length = n;
+  const std::int64_t step = *chunk == 0 ? n : *chunk;
+  for (std::int64_t begin = 0; begin < n; begin += step) {
+    const std::vector<std::int32_t> part(tokens->begin() + begin, tokens->begin() + std::min(n, begin + step));
+    auto logits = (*model)->forward(part, state, options.dump_dir);
+    if (!logits.ok()) {
+      file.close();
+      std::filesystem::remove(temp);
+      return fail(logits.error().message);
+    }
     file.write(reinterpret_cast<const char*>(logits->data()), static_cast<std::streamsize>(logits->size() * sizeof(float)));
-    if (!file) return fail(options.out + ": cannot write");
   }
+  file.close();
+  if (!file) return fail(options.out + ": cannot write");
+  const auto done = std::chrono::steady_clock::now();
   std::error_code ec;
   std::filesystem::rename(temp, options.out, ec);
   if (ec) return fail(options.out + ": " + ec.message());

@@ -12,18 +12,21 @@ namespace {
 
 float maybe_bf16(float v, bool round) { return round ? quant::bf16_to_float(quant::float_to_bf16(v)) : v; }
 
-template <class T>
+// cos/sin are FP32 values (torch.polar on an FP32 angle) taken from the correctly rounded
+// double result; the complex product is formed exactly and rounded once, then to BF16.
 void apply(const RopeParams& p) {
   for (std::int64_t r = 0; r < p.rows; ++r) {
-    const T pos = static_cast<T>(p.positions[r]);
+    const auto pos = static_cast<float>(p.positions[r]);
     for (std::int64_t h = 0; h < p.heads; ++h) {
       float* v = p.x + (r * p.heads + h) * p.row_stride + p.offset;  // [rope_dim]
       for (std::int64_t i = 0; i < p.rope_dim / 2; ++i) {
         // torch.outer(t, freqs) multiplies in FP32: the angle itself is an FP32 value (at
         // position 65535 it is off by ~4e-3 rad from the exact product, by definition).
-        const T angle = static_cast<T>(static_cast<float>(pos) * p.freqs[i]);
-        const T c = std::cos(angle), s = p.inverse ? -std::sin(angle) : std::sin(angle);
-        const T a = v[2 * i], b = v[2 * i + 1];
+        const double angle = static_cast<double>(pos * p.freqs[i]);
+        const double c = static_cast<float>(std::cos(angle));
+        const double sine = static_cast<float>(std::sin(angle));
+        const double s = p.inverse ? -sine : sine;
+        const double a = v[2 * i], b = v[2 * i + 1];
         v[2 * i] = maybe_bf16(static_cast<float>(a * c - b * s), p.round_bf16);
         v[2 * i + 1] = maybe_bf16(static_cast<float>(a * s + b * c), p.round_bf16);
       }
@@ -38,7 +41,9 @@ std::vector<float> rope_frequencies(const RopeConfig& c) {
   std::vector<float> freqs(static_cast<std::size_t>(half));
   for (std::int64_t i = 0; i < half; ++i) {
     const float exponent = static_cast<float>(2 * i) / static_cast<float>(c.rope_dim);
-    freqs[static_cast<std::size_t>(i)] = 1.0f / std::pow(static_cast<float>(c.base), exponent);
+    // base ** exponent on FP32 tensors, correctly rounded.
+    const auto power = static_cast<float>(std::pow(static_cast<double>(static_cast<float>(c.base)), static_cast<double>(exponent)));
+    freqs[static_cast<std::size_t>(i)] = 1.0f / power;
   }
   if (c.original_seq_len > 0) {
     const auto correction_dim = [&](double rotations) {
@@ -68,7 +73,7 @@ Status validate(const RopeParams& p) {
   return ok_status();
 }
 
-void rope_reference(const RopeParams& p) { apply<double>(p); }
-void rope_cpu(const RopeParams& p) { apply<float>(p); }
+void rope_reference(const RopeParams& p) { apply(p); }
+void rope_cpu(const RopeParams& p) { apply(p); }
 
 }  // namespace seek::engine

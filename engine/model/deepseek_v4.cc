@@ -16,8 +16,8 @@
 namespace seek::engine {
 namespace {
 
-Status write_f32(const std::string& path, const std::vector<float>& data) {
-  std::ofstream file(path, std::ios::binary);
+Status write_f32(const std::string& path, const std::vector<float>& data, bool append) {
+  std::ofstream file(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
   file.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size() * sizeof(float)));
   if (!file) return make_error(ErrorCode::kIo, path + ": cannot write");
   return ok_status();
@@ -31,12 +31,33 @@ Result<std::unique_ptr<DeepseekV4>> DeepseekV4::load(const std::string& dir) {
   return model;
 }
 
+ModelState DeepseekV4::new_state() const {
+  const ModelConfig& c = weights_->config();
+  ModelState state;
+  state.layers.resize(static_cast<std::size_t>(c.n_layers));
+  for (std::int64_t layer = 0; layer < c.n_layers; ++layer) {
+    layers::init_attention_state(c, layer, state.layers[static_cast<std::size_t>(layer)]);
+  }
+  return state;
+}
+
 Result<std::vector<float>> DeepseekV4::prefill_logits(const std::vector<std::int32_t>& tokens, const std::string& dump_dir) {
+  ModelState state = new_state();
+  return forward(tokens, state, dump_dir);
+}
+
+Result<std::vector<float>> DeepseekV4::forward(const std::vector<std::int32_t>& tokens, ModelState& state,
+                                               const std::string& dump_dir) {
   ModelWeights& w = *weights_;
   const ModelConfig& c = w.config();
   const auto S = static_cast<std::int64_t>(tokens.size());
   const std::int64_t D = c.dim, M = c.hc_mult;
   if (S == 0) return make_error(ErrorCode::kInvalidArgument, "no tokens");
+  if (state.layers.size() != static_cast<std::size_t>(c.n_layers)) {
+    return make_error(ErrorCode::kInvalidArgument, "the state was not made by this model's new_state()");
+  }
+  const std::int64_t start = state.position;
+  const bool append = start > 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (tokens[i] < 0 || tokens[i] >= c.vocab_size) {
       return make_error(ErrorCode::kInvalidArgument,
@@ -65,21 +86,22 @@ Result<std::vector<float>> DeepseekV4::prefill_logits(const std::vector<std::int
       mhc_pre_cpu(pre);
       layers::rms_norm_bf16(x.data(), S, D, w.norm(fmt::format("{}.{}_norm.weight", p, which)).data(), eps, normed.data());
       if (std::string_view(which) == "attn") {
-        SEEK_RETURN_IF_ERROR(layers::attention_prefill(w, layer, normed.data(), S, f.data()));
+        SEEK_RETURN_IF_ERROR(layers::attention_forward(w, layer, normed.data(), S, start, state.prompt_length,
+                                                       state.layers[static_cast<std::size_t>(layer)], f.data()));
       } else {
-        SEEK_RETURN_IF_ERROR(layers::moe_prefill(w, layer, normed.data(), tokens.data(), S, f.data()));
+        SEEK_RETURN_IF_ERROR(layers::moe_forward(w, layer, normed.data(), tokens.data(), S, f.data()));
       }
       if (!dump_dir.empty()) {  // the sublayer's normed input and output, named as the reference names them
-        SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/{}_in_layer{}.f32", dump_dir, which, layer), normed));
-        SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/{}_out_layer{}.f32", dump_dir, which, layer), f));
+        SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/{}_in_layer{}.f32", dump_dir, which, layer), normed, append));
+        SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/{}_out_layer{}.f32", dump_dir, which, layer), f, append));
       }
       mhc_post_cpu({f.data(), h.data(), post.data(), comb.data(), next.data(), S, M, D});
       h.swap(next);
       if (!dump_dir.empty() && std::string_view(which) == "attn") {
-        SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/h_mid_layer{}.f32", dump_dir, layer), h));
+        SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/h_mid_layer{}.f32", dump_dir, layer), h, append));
       }
     }
-    if (!dump_dir.empty()) SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/h_after_layer{}.f32", dump_dir, layer), h));
+    if (!dump_dir.empty()) SEEK_RETURN_IF_ERROR(write_f32(fmt::format("{}/h_after_layer{}.f32", dump_dir, layer), h, append));
   }
   MhcHeadParams head{h.data(), w.f32("hc_head_fn"), w.f32("hc_head_scale"), w.f32("hc_head_base"), x.data(), S, M, D, eps,
                      static_cast<float>(c.hc_eps)};
@@ -87,6 +109,7 @@ Result<std::vector<float>> DeepseekV4::prefill_logits(const std::vector<std::int
   layers::rms_norm_bf16(x.data(), S, D, w.norm("norm.weight").data(), eps, normed.data());
   std::vector<float> logits(static_cast<std::size_t>(S * c.vocab_size));
   bf16_linear_cpu({normed.data(), w.bf16("head.weight"), logits.data(), S, D, c.vocab_size, 0, 0, false});
+  state.position += S;
   return logits;
 }
 

@@ -1,7 +1,7 @@
 // The DeepSeek V4 model: loads a checkpoint in the official layout and runs the forward
-// pass. This first version does prefill from position 0 (the whole prompt at once, as the
-// official prefill does) and returns the logits of every position; decode and chunked
-// prefill, which carry the SWA ring and compressor state, come next.
+// pass over chunks of tokens, carrying a ModelState (window rings, compressor state) from
+// call to call: one chunk from 0 is the official prefill, one token per call the official
+// decode, anything between a chunked prefill.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "engine/model/kv_state.h"
 #include "engine/model/weights.h"
 
 namespace seek::engine {
@@ -18,8 +19,18 @@ class DeepseekV4 {
  public:
   static Result<std::unique_ptr<DeepseekV4>> load(const std::string& dir);
 
-  /// Logits [tokens, vocab] (row t = after token t). With `dump_dir`, also writes the mHC
-  /// streams after each main block as h_after_layer{L}.f32 ([tokens, hc_mult, hidden]).
+  /// A state for a new sequence (position 0).
+  ModelState new_state() const;
+
+  /// Runs `tokens` at positions state.position.. and advances the state. Returns logits
+  /// [tokens, vocab] (row t = after token t). With `dump_dir`, also writes per block the mHC
+  /// streams h_after_layer{L}.f32 ([tokens, hc_mult, hidden]) and h_mid_layer{L}, and each
+  /// sublayer's input and output ({attn,ffn}_{in,out}_layer{L}.f32, [tokens, hidden]);
+  /// calls after the first append their rows, so any mode yields whole-sequence files.
+  Result<std::vector<float>> forward(const std::vector<std::int32_t>& tokens, ModelState& state,
+                                     const std::string& dump_dir = {});
+
+  /// forward() over the whole prompt from a new state: the official prefill.
   Result<std::vector<float>> prefill_logits(const std::vector<std::int32_t>& tokens, const std::string& dump_dir = {});
 
   const ModelConfig& config() const { return weights_->config(); }

@@ -24,6 +24,12 @@ void quant_linear(const QuantLinearWeight& w, const float* x, std::int64_t rows,
   quant_linear_cpu(p);
 }
 
+void rope_rows(float* x, std::int64_t rows, std::int64_t heads, std::int64_t stride, std::int64_t rd,
+               const std::vector<std::int64_t>& positions, const std::vector<float>& freqs, bool inverse) {
+  RopeParams p{x, positions.data(), freqs.data(), rows, heads, stride, stride - rd, rd, inverse, true};
+  rope_cpu(p);
+}
+
 RopeConfig rope_config(const ModelConfig& c, std::int64_t layer) {
   if (c.ratio(layer) == 0) return {c.rope_head_dim, c.rope_theta, 0, c.rope_factor, c.beta_fast, c.beta_slow};
   return {c.rope_head_dim, c.compress_rope_theta, c.original_seq_len, c.rope_factor, c.beta_fast, c.beta_slow};

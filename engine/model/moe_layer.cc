@@ -25,7 +25,7 @@ std::vector<float> expert(ModelWeights& w, const std::string& prefix, const floa
 
 }  // namespace
 
-Status moe_prefill(ModelWeights& w, std::int64_t layer, const float* x, const std::int32_t* tokens, std::int64_t S,
+Status moe_forward(ModelWeights& w, std::int64_t layer, const float* x, const std::int32_t* tokens, std::int64_t S,
                    float* out) {
   const ModelConfig& c = w.config();
   const std::string p = block_prefix(c, layer) + ".ffn";

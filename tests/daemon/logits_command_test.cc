@@ -1,6 +1,6 @@
 // `seek logits` through the real binary on a checkpoint written by `seek model init`:
 // output shape, the JSON timing line, per-layer dumps, determinism, and clear errors for
-// damaged checkpoints, bad token ids and modes not implemented yet.
+// damaged checkpoints, bad token ids and bad modes; decode and chunked prefill.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -60,6 +60,27 @@ TEST_F(LogitsCommand, PrefillWritesEveryPositionAndDumps) {
   EXPECT_EQ(slurp(out + "2"), bytes);
 }
 
+// Decode and chunked prefill carry the window ring and compressor state; over a prompt
+// longer than the window (so every call lays out its index lists the same way) they must
+// reproduce the one-call prefill bit for bit. 150 tokens cross the 128-token window, 37
+// ratio-4 blocks and one ratio-128 block.
+TEST_F(LogitsCommand, DecodeAndChunkedMatchPrefillExactly) {
+  std::string tokens;
+  for (int i = 0; i < 150; ++i) tokens += (i ? "," : "") + std::to_string((i * 7919 + 13) % 129280);
+  const std::string ck = (*dir_ / "ck").string();
+  auto r = seek({"logits", "--model", ck, "--tokens", tokens, "--out", (*dir_ / "p.f32").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string prefill = slurp(*dir_ / "p.f32");
+  ASSERT_EQ(prefill.size(), 150u * 129280u * 4u);
+  for (const char* mode : {"decode", "chunked:1", "chunked:7", "chunked:128", "chunked:149", "chunked:1000"}) {
+    const std::string out = (*dir_ / (std::string("m") + mode)).string();
+    r = seek({"logits", "--model", ck, "--tokens", tokens, "--out", out, "--mode", mode});
+    ASSERT_EQ(r.exit_code, 0) << mode << ": " << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out.substr(0, r.out.find('\n')))["mode"], mode);
+    EXPECT_TRUE(slurp(out) == prefill) << mode << " differs from prefill";
+  }
+}
+
 TEST_F(LogitsCommand, ClearErrors) {
   const std::string ck = (*dir_ / "ck").string(), out = (*dir_ / "x.f32").string();
   auto r = seek({"logits", "--model", ck, "--tokens", "1,999999", "--out", out});
@@ -67,9 +88,12 @@ TEST_F(LogitsCommand, ClearErrors) {
   EXPECT_NE(r.err.find("999999"), std::string::npos) << r.err;
   r = seek({"logits", "--model", ck, "--tokens", "1,x", "--out", out});
   EXPECT_EQ(r.exit_code, 1);
-  r = seek({"logits", "--model", ck, "--tokens", "1", "--out", out, "--mode", "decode"});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("only prefill"), std::string::npos) << r.err;
+  for (const char* mode : {"chunked:0", "chunked:x", "stream"}) {
+    r = seek({"logits", "--model", ck, "--tokens", "1", "--out", out, "--mode", mode});
+    EXPECT_EQ(r.exit_code, 1) << mode;
+    EXPECT_NE(r.err.find("--mode"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(out));
   // Truncated shards.
   const fs::path bad = *dir_ / "bad";
   fs::create_directories(bad);
