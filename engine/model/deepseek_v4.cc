@@ -46,8 +46,8 @@ Result<std::vector<float>> DeepseekV4::prefill_logits(const std::vector<std::int
   return forward(tokens, state, dump_dir);
 }
 
-Result<std::vector<float>> DeepseekV4::forward(const std::vector<std::int32_t>& tokens, ModelState& state,
-                                               const std::string& dump_dir) {
+Status DeepseekV4::forward_rows(const std::vector<std::int32_t>& tokens, ModelState& state, const std::string& dump_dir,
+                                const LogitsSink& emit) {
   ModelWeights& w = *weights_;
   const ModelConfig& c = w.config();
   const auto S = static_cast<std::int64_t>(tokens.size());
@@ -107,9 +107,26 @@ Result<std::vector<float>> DeepseekV4::forward(const std::vector<std::int32_t>& 
                      static_cast<float>(c.hc_eps)};
   mhc_head_cpu(head);
   layers::rms_norm_bf16(x.data(), S, D, w.norm("norm.weight").data(), eps, normed.data());
-  std::vector<float> logits(static_cast<std::size_t>(S * c.vocab_size));
-  bf16_linear_cpu({normed.data(), w.bf16("head.weight"), logits.data(), S, D, c.vocab_size, 0, 0, false});
   state.position += S;
+  // The head in blocks of rows, so a long prefill never holds [S, vocab] at once.
+  constexpr std::int64_t kHeadRows = 16;
+  std::vector<float> block(static_cast<std::size_t>(std::min(S, kHeadRows) * c.vocab_size));
+  for (std::int64_t row = 0; row < S; row += kHeadRows) {
+    const std::int64_t n = std::min(kHeadRows, S - row);
+    bf16_linear_cpu({normed.data() + row * D, w.bf16("head.weight"), block.data(), n, D, c.vocab_size, 0, 0, false});
+    SEEK_RETURN_IF_ERROR(emit(block.data(), n));
+  }
+  return ok_status();
+}
+
+Result<std::vector<float>> DeepseekV4::forward(const std::vector<std::int32_t>& tokens, ModelState& state,
+                                               const std::string& dump_dir) {
+  std::vector<float> logits;
+  logits.reserve(tokens.size() * static_cast<std::size_t>(config().vocab_size));
+  SEEK_RETURN_IF_ERROR(forward_rows(tokens, state, dump_dir, [&](const float* rows, std::int64_t n) {
+    logits.insert(logits.end(), rows, rows + n * config().vocab_size);
+    return ok_status();
+  }));
   return logits;
 }
 

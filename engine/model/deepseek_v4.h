@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,10 +31,17 @@ class DeepseekV4 {
   Result<std::vector<float>> forward(const std::vector<std::int32_t>& tokens, ModelState& state,
                                      const std::string& dump_dir = {});
 
+  /// forward() handing the logits to `emit` a block of rows at a time ([n, vocab], in
+  /// order), so a long prompt never holds all its logits; an error from `emit` stops it.
+  using LogitsSink = std::function<Status(const float* rows, std::int64_t n)>;
+  Status forward_rows(const std::vector<std::int32_t>& tokens, ModelState& state, const std::string& dump_dir,
+                      const LogitsSink& emit);
+
   /// forward() over the whole prompt from a new state: the official prefill.
   Result<std::vector<float>> prefill_logits(const std::vector<std::int32_t>& tokens, const std::string& dump_dir = {});
 
   const ModelConfig& config() const { return weights_->config(); }
+  const ModelWeights& weights() const { return *weights_; }
 
  private:
   std::unique_ptr<ModelWeights> weights_;
