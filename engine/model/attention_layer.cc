@@ -1,8 +1,9 @@
-// The attention sublayer over a chunk of positions (model.py Attention / Indexer; prefill
-// when the chunk starts at 0, decode when it is one token, chunked prefill otherwise):
-// low-rank q with a per-head weightless norm in BF16 arithmetic, the shared kv row with its
-// FP8 round trip, the sliding window, the compressed entries (all of them on ratio-128 layers, the indexer's top-k on ratio-4 layers), sparse
-// attention with the sink, the inverse RoPE and the grouped output projection.
+// The attention sublayer over a chunk of positions (model.py Attention / Indexer): a
+// prefill when the chunk starts at 0, a decode step when it is one token, chunked prefill
+// otherwise. Low-rank q with a per-head weightless norm in BF16 arithmetic, the shared kv
+// row with its FP8 round trip, the sliding window, the compressed entries (all of them on
+// ratio-128 layers, the indexer's top-k on ratio-4 layers), sparse attention with the sink,
+// the inverse RoPE and the grouped output projection.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -53,7 +54,7 @@ std::vector<std::int32_t> indexer_topk(ModelWeights& w, const std::string& p, co
   (void)hadamard_cpu(q.data(), S * IH, IC);
   (void)fp4_round_trip(q.data(), S * IH, IC, IC);
   compressor_step(w, p + ".compressor", x, S, start, true, freqs, state);
-  const float* kv = state.entries.data();  // [T, IC]
+  const PagedRows& kv = state.entries;  // [T, IC]
   const std::int64_t T = (start + S) / ratio;
   std::vector<float> weights(static_cast<std::size_t>(S * IH));
   bf16_linear_cpu({x, w.bf16(p + ".weights_proj.weight"), weights.data(), S, c.dim, IH, 0, 0, true});
@@ -70,7 +71,7 @@ std::vector<std::int32_t> indexer_topk(ModelWeights& w, const std::string& p, co
       float total = 0;  // sum over heads of bf16(relu(bf16(q.k)) * weight), rounded to BF16
       for (std::int64_t h = 0; h < IH; ++h) {
         float dot = 0;
-        for (std::int64_t d = 0; d < IC; ++d) dot += q[static_cast<std::size_t>((t * IH + h) * IC + d)] * kv[static_cast<std::size_t>(j * IC + d)];
+        for (std::int64_t d = 0; d < IC; ++d) dot += q[static_cast<std::size_t>((t * IH + h) * IC + d)] * kv.row(j)[d];
         total += bf16(std::max(bf16(dot), 0.0f) * weights[static_cast<std::size_t>(t * IH + h)]);
       }
       score[static_cast<std::size_t>(j)] = j >= visible ? -std::numeric_limits<float>::infinity() : bf16(total);
@@ -150,7 +151,9 @@ Status attention_forward(ModelWeights& w, std::int64_t layer, const float* x, st
       }
     }
     compressor_step(w, p + ".compressor", x, S, start, false, freqs, st.main);
-    kv.insert(kv.end(), st.main.entries.begin(), st.main.entries.end());
+    const std::size_t at = kv.size();
+    kv.resize(at + static_cast<std::size_t>(st.main.entries.count() * C));
+    st.main.entries.gather(kv.data() + at);
   }
   // The window list: min(S, window) wide in a prefill from 0 (model.py), window wide in a
   // decode step; positions oldest first, -1 padding last. Its width decides where the

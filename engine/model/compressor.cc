@@ -19,7 +19,7 @@ void init_compressor(CompressorState& state, std::int64_t ratio, std::int64_t he
   state.width = (ratio == 4 ? 2 : 1) * head_dim;
   state.kv.assign(static_cast<std::size_t>(state.history() * state.width), 0.0f);
   state.score.assign(state.kv.size(), -std::numeric_limits<float>::infinity());
-  state.entries.clear();
+  state.entries.reset(ratio, head_dim);
 }
 
 void compressor_step(ModelWeights& w, const std::string& p, const float* x, std::int64_t S, std::int64_t start,
@@ -84,7 +84,7 @@ void compressor_step(ModelWeights& w, const std::string& p, const float* x, std:
   } else {
     (void)fp8_round_trip(out.data(), n, head_dim - rd, head_dim, 64);
   }
-  st.entries.insert(st.entries.end(), out.begin(), out.end());
+  st.entries.append(out.data(), n);
 }
 
 }  // namespace seek::engine::layers

@@ -5,20 +5,56 @@
 // it, so they see exactly the same keys.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace seek::engine {
+
+/// Compressed rows stored in pages that each cover kPageTokens original tokens (the lcm of
+/// the ratios: 32 CSA entries or 1 HCA entry per page), so pages can later be shared between
+/// sequences with the same prefix and persisted one by one.
+class PagedRows {
+ public:
+  static constexpr std::int64_t kPageTokens = 128;
+
+  void reset(std::int64_t ratio, std::int64_t width) {
+    rows_per_page_ = std::max<std::int64_t>(1, kPageTokens / ratio);
+    width_ = width;
+    count_ = 0;
+    pages_.clear();
+  }
+  void append(const float* rows, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i, ++count_) {
+      if (count_ % rows_per_page_ == 0) pages_.push_back(std::make_unique<float[]>(static_cast<std::size_t>(rows_per_page_ * width_)));
+      std::copy_n(rows + i * width_, width_, pages_.back().get() + (count_ % rows_per_page_) * width_);
+    }
+  }
+  const float* row(std::int64_t i) const { return pages_[static_cast<std::size_t>(i / rows_per_page_)].get() + (i % rows_per_page_) * width_; }
+  std::int64_t count() const { return count_; }
+  std::int64_t width() const { return width_; }
+  /// Copies rows [0, count) contiguously to `out` ([count, width]).
+  void gather(float* out) const {
+    for (std::int64_t i = 0; i < count_; i += rows_per_page_) {
+      std::copy_n(row(i), std::min(rows_per_page_, count_ - i) * width_, out + i * width_);
+    }
+  }
+
+ private:
+  std::int64_t rows_per_page_ = 1, width_ = 0, count_ = 0;
+  std::vector<std::unique_ptr<float[]>> pages_;
+};
 
 struct CompressorState {
   std::int64_t ratio = 0, width = 0, head_dim = 0;
   std::vector<float> kv;       ///< [history, width] raw kv projections, slot = position % history
   std::vector<float> score;    ///< [history, width] gate scores with the position's ape added
-  std::vector<float> entries;  ///< [count, head_dim] finished compressed rows (BF16 values)
+  PagedRows entries;           ///< [count, head_dim] finished compressed rows (BF16 values)
 
   /// history = ratio, or 2 * ratio for the overlapping (ratio 4) compressor.
   std::int64_t history() const { return width == head_dim ? ratio : 2 * ratio; }
-  std::int64_t count() const { return head_dim == 0 ? 0 : static_cast<std::int64_t>(entries.size()) / head_dim; }
+  std::int64_t count() const { return entries.count(); }
 };
 
 struct AttentionState {
