@@ -123,6 +123,9 @@ int run_cli(int argc, char** argv) {
   logits_cmd->add_option("--mode", logits.mode, "prefill, decode or chunked:N")->capture_default_str();
   logits_cmd->add_option("--threads", logits.threads, "CPU threads (default: all)")->check(CLI::Range(1, 1024));
   logits_cmd->add_option("--device", logits.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  logits_cmd->add_option("--mtp", logits.mtp_out,
+                         "Also write MTP block 0's logits here: [n_tokens - 1, vocab], row i from the main streams at i "
+                         "and token i+1, predicting token i+2");
   logits_cmd->add_option("--dump-dir", logits.dump_dir, "Also write per-layer dumps here: h_after_layer{L}.f32 [n, hc_mult, hidden], h_mid, {attn,ffn}_{in,out} (any mode)");
   logits_cmd->callback([&] { exit_code = run_logits(logits); });
 

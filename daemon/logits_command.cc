@@ -84,20 +84,49 @@ int run_logits(const LogitsOptions& options) {
   // Chunks of one prompt reproduce its one-call prefill; decode steps are official decode.
   if (*chunk > 1) state.prompt_length = n;
   const std::int64_t step = *chunk == 0 ? n : *chunk, vocab = (*model)->config().vocab_size;
+  const bool mtp = !options.mtp_out.empty();
+  if (mtp && (*model)->config().n_mtp_layers == 0) return fail("--mtp: this checkpoint has no MTP block");
+  if (mtp && n < 2) return fail("--mtp needs at least two tokens");
+  std::vector<float> streams, part_streams;  // the main model's final streams, for MTP
   for (std::int64_t begin = 0; begin < n; begin += step) {
     const std::vector<std::int32_t> part(tokens->begin() + begin, tokens->begin() + std::min(n, begin + step));
-    const Status ran = (*model)->forward_rows(part, state, options.dump_dir, [&](const float* rows, std::int64_t count) {
-      file.write(reinterpret_cast<const char*>(rows), static_cast<std::streamsize>(count * vocab * sizeof(float)));
-      return file ? ok_status() : make_error(ErrorCode::kIo, options.out + ": cannot write");
-    });
+    const Status ran = (*model)->forward_rows(
+        part, state, options.dump_dir,
+        [&](const float* rows, std::int64_t count) {
+          file.write(reinterpret_cast<const char*>(rows), static_cast<std::streamsize>(count * vocab * sizeof(float)));
+          return file ? ok_status() : make_error(ErrorCode::kIo, options.out + ": cannot write");
+        },
+        mtp ? &part_streams : nullptr);
     if (!ran.ok()) {
       file.close();
       std::filesystem::remove(temp);
       return fail(ran.error().message);
     }
+    streams.insert(streams.end(), part_streams.begin(), part_streams.end());
   }
   file.close();
   if (!file) return fail(options.out + ": cannot write");
+  if (mtp) {
+    // One MTP call over positions 0..n-2, each with the token that followed it.
+    const std::int64_t width = (*model)->config().hc_mult * (*model)->config().dim;
+    streams.resize(static_cast<std::size_t>((n - 1) * width));
+    const std::vector<std::int32_t> next(tokens->begin() + 1, tokens->end());
+    const std::string mtp_temp = options.mtp_out + ".tmp";
+    std::ofstream mtp_file(mtp_temp, std::ios::binary | std::ios::trunc);
+    const Status ran = (*model)->mtp_rows(streams, next, 0, state, 0, [&](const float* rows, std::int64_t count) {
+      mtp_file.write(reinterpret_cast<const char*>(rows), static_cast<std::streamsize>(count * vocab * sizeof(float)));
+      return mtp_file ? ok_status() : make_error(ErrorCode::kIo, options.mtp_out + ": cannot write");
+    });
+    mtp_file.close();
+    std::error_code ec;
+    if (!ran.ok() || !mtp_file) {
+      std::filesystem::remove(mtp_temp, ec);
+      std::filesystem::remove(temp, ec);
+      return fail(ran.ok() ? options.mtp_out + ": cannot write" : ran.error().message);
+    }
+    std::filesystem::rename(mtp_temp, options.mtp_out, ec);
+    if (ec) return fail(options.mtp_out + ": " + ec.message());
+  }
   const auto done = std::chrono::steady_clock::now();
   std::error_code ec;
   std::filesystem::rename(temp, options.out, ec);

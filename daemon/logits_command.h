@@ -14,6 +14,7 @@ struct LogitsOptions {
   int threads = 0;
   std::string device = "cpu";
   std::string dump_dir;
+  std::string mtp_out;  // MTP block 0's logits [n_tokens - 1, vocab]; row i predicts token i + 2
 };
 
 int run_logits(const LogitsOptions& options);

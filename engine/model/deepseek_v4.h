@@ -34,8 +34,17 @@ class DeepseekV4 {
   /// forward() handing the logits to `emit` a block of rows at a time ([n, vocab], in
   /// order), so a long prompt never holds all its logits; an error from `emit` stops it.
   using LogitsSink = std::function<Status(const float* rows, std::int64_t n)>;
+  /// With `final_streams`, also hands back the streams after the last block ([n, hc_mult,
+  /// hidden]), the MTP block's input.
   Status forward_rows(const std::vector<std::int32_t>& tokens, ModelState& state, const std::string& dump_dir,
-                      const LogitsSink& emit);
+                      const LogitsSink& emit, std::vector<float>* final_streams = nullptr);
+
+  /// MTP block `m` (model.py MTPBlock): from the main model's final streams at positions
+  /// start.. ([n, hc_mult, hidden]) and the token that follows each of those positions,
+  /// logits [n, vocab] for the token after that. It carries its own attention state in
+  /// `state` (the same ModelState as the main model's; MTP calls advance no position).
+  Status mtp_rows(const std::vector<float>& h_main, const std::vector<std::int32_t>& next_tokens, std::int64_t start,
+                  ModelState& state, std::int64_t m, const LogitsSink& emit);
 
   /// forward() over the whole prompt from a new state: the official prefill.
   Result<std::vector<float>> prefill_logits(const std::vector<std::int32_t>& tokens, const std::string& dump_dir = {});
@@ -44,6 +53,11 @@ class DeepseekV4 {
   const ModelWeights& weights() const { return *weights_; }
 
  private:
+  Status check_tokens(const std::vector<std::int32_t>& tokens) const;
+  Status run_block(std::int64_t layer, std::vector<float>& h, const std::int32_t* tokens, std::int64_t S, std::int64_t start,
+                   ModelState& state, const std::string& dump_dir);
+  Status run_head(const std::vector<float>& h, std::int64_t S, const std::string& prefix, const LogitsSink& emit);
+
   std::unique_ptr<ModelWeights> weights_;
 };
 

@@ -40,9 +40,11 @@ TempDir* LogitsCommand::dir_ = nullptr;
 
 TEST_F(LogitsCommand, PrefillWritesEveryPositionAndDumps) {
   const std::string out = (*dir_ / "l.f32").string(), dump = (*dir_ / "dump").string();
-  auto r = seek({"logits", "--model", (*dir_ / "ck").string(), "--tokens", "5,6,7,8,9", "--out", out, "--dump-dir", dump});
+  auto r = seek({"logits", "--model", (*dir_ / "ck").string(), "--tokens", "5,6,7,8,9", "--out", out, "--dump-dir", dump,
+                 "--mtp", out + ".mtp"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(fs::file_size(out), 5u * 129280u * 4u);
+  EXPECT_EQ(fs::file_size(out + ".mtp"), 4u * 129280u * 4u);  // positions 0..3, each with its next token
   auto line = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
   EXPECT_EQ(line["tokens"], 5);
   EXPECT_EQ(line["mode"], "prefill");
@@ -108,6 +110,9 @@ TEST_F(LogitsCommand, ClearErrors) {
     EXPECT_NE(r.err.find("--mode"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(fs::exists(out));
+  r = seek({"logits", "--model", ck, "--tokens", "1", "--out", out, "--mtp", out + ".mtp"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--mtp"), std::string::npos) << r.err;
   // Truncated shards.
   const fs::path bad = *dir_ / "bad";
   fs::create_directories(bad);
