@@ -72,10 +72,11 @@ double read_bandwidth(double gib) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: seek_engine_bench MODEL_DIR [PROMPT_TOKENS=128] [DECODE_TOKENS=16]\n");
+    std::fprintf(stderr, "usage: seek_engine_bench MODEL_DIR [PROMPT_TOKENS=128] [DECODE_TOKENS=16] [BANDWIDTH_GIB=2]\n");
     return 2;
   }
   const std::int64_t prompt_n = argc > 2 ? std::atoll(argv[2]) : 128, decode_n = argc > 3 ? std::atoll(argv[3]) : 16;
+  const double gib = argc > 4 ? std::atof(argv[4]) : 2.0;  // 0 skips the bandwidth run (profiling)
   const auto load_start = Clock::now();
   auto model = seek::engine::DeepseekV4::load(argv[1]);
   if (!model.ok()) {
@@ -110,7 +111,7 @@ int main(int argc, char** argv) {
   }
   const double decode_s = seconds_since(decode_start);
   const double bytes = decode_bytes_per_token(**model);
-  const double bandwidth = read_bandwidth(2.0);
+  const double bandwidth = gib > 0 ? read_bandwidth(gib) : 1.0;
   const double per_token = decode_s / static_cast<double>(decode_n), roofline = bytes / bandwidth;
   std::printf(
       "{\"model\":\"%s\",\"threads\":%d,\"load_s\":%.3f,\"prompt_tokens\":%lld,\"prefill_s\":%.3f,"

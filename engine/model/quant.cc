@@ -5,6 +5,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace seek::engine::quant {
@@ -68,8 +69,12 @@ std::uint8_t float_to_e4m3(float value) {
 }
 
 float e8m0_to_float(std::uint8_t bits) {
+  // Built from the bits: this runs once per 32 weights in the FP4 GEMM.
   if (bits == 0xFF) return std::numeric_limits<float>::quiet_NaN();
-  return std::ldexp(1.0f, static_cast<int>(bits) - 127);
+  const std::uint32_t word = bits == 0 ? 0x00400000u : static_cast<std::uint32_t>(bits) << 23;  // 2^-127 is subnormal
+  float value;
+  std::memcpy(&value, &word, 4);
+  return value;
 }
 
 std::uint8_t pow2_to_e8m0(float value) {
