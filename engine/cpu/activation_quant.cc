@@ -62,7 +62,8 @@ Status hadamard(float* x, std::int64_t rows, std::int64_t n) {
   if (n <= 0 || (n & (n - 1)) != 0) {
     return make_error(ErrorCode::kInvalidArgument, fmt::format("hadamard: length {} is not a power of two", n));
   }
-  std::vector<T> v(static_cast<std::size_t>(n));
+  thread_local std::vector<T> v;  // reused: no allocation per call once warm
+  v.resize(static_cast<std::size_t>(n));
   const T scale = T(1) / std::sqrt(static_cast<T>(n));
   for (std::int64_t r = 0; r < rows; ++r) {
     float* row = x + r * n;

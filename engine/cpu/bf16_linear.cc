@@ -84,7 +84,8 @@ void bf16_linear_cpu(const Bf16LinearParams& p) {
       }
       return;
     }
-    std::vector<float> w(static_cast<std::size_t>(p.in));
+    thread_local std::vector<float> w;
+    w.resize(static_cast<std::size_t>(p.in));
     for (std::int64_t n = begin; n < end; ++n) {
       widen(p.weight + n * p.in, w.data(), p.in);
       for (std::int64_t m = 0; m < p.rows; ++m) {

@@ -141,7 +141,10 @@ void mhc_pre_reference(const MhcPreParams& p) {
 void mhc_pre_cpu(const MhcPreParams& p) {
   const std::int64_t mix = (2 + p.hc) * p.hc, width = p.hc * p.dim;
   ThreadPool::global().parallel_for(p.tokens, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<float> mixes(mix), pre(p.hc), acc(p.dim);
+    thread_local std::vector<float> mixes, pre, acc;  // reused across calls
+    mixes.resize(mix);
+    pre.resize(p.hc);
+    acc.resize(p.dim);
     for (std::int64_t t = begin; t < end; ++t) {
       const float* x = p.x + t * width;
       const float rsqrt = 1.0f / std::sqrt(sum_squares_f32(x, width) / static_cast<float>(width) + p.norm_eps);
@@ -171,7 +174,8 @@ void mhc_post_reference(const MhcPostParams& p) {
 
 void mhc_post_cpu(const MhcPostParams& p) {
   ThreadPool::global().parallel_for(p.tokens, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<float> acc(p.dim);
+    thread_local std::vector<float> acc;
+    acc.resize(p.dim);
     for (std::int64_t t = begin; t < end; ++t) {
       for (std::int64_t k = 0; k < p.hc; ++k) {
         // The official order: the comb mix summed stream by stream, then post * f added last.
@@ -211,7 +215,9 @@ void mhc_head_reference(const MhcHeadParams& p) {
 void mhc_head_cpu(const MhcHeadParams& p) {
   const std::int64_t width = p.hc * p.dim;
   ThreadPool::global().parallel_for(p.tokens, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<float> pre(p.hc), acc(p.dim);
+    thread_local std::vector<float> pre, acc;
+    pre.resize(p.hc);
+    acc.resize(p.dim);
     for (std::int64_t t = begin; t < end; ++t) {
       const float* x = p.x + t * width;
       const float rsqrt = 1.0f / std::sqrt(sum_squares_f32(x, width) / static_cast<float>(width) + p.norm_eps);

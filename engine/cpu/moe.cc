@@ -21,8 +21,11 @@ T softplus(T x) {
 template <class T>
 Status gate_impl(const MoeGateParams& p) {
   SEEK_RETURN_IF_ERROR(validate(p));
-  std::vector<T> scores(static_cast<std::size_t>(p.experts)), choice(scores.size());
-  std::vector<std::int32_t> order(scores.size());
+  thread_local std::vector<T> scores, choice;  // reused: no allocation per call once warm
+  thread_local std::vector<std::int32_t> order;
+  scores.resize(static_cast<std::size_t>(p.experts));
+  choice.resize(scores.size());
+  order.resize(scores.size());
   for (std::int64_t t = 0; t < p.tokens; ++t) {
     const float* x = p.x + t * p.dim;
     for (std::int64_t e = 0; e < p.experts; ++e) {

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -28,10 +29,13 @@ struct PreparedActivations {
   std::vector<float> scales;  // [rows, in/128]
 };
 
-PreparedActivations prepare(const QuantLinearParams& p) {
-  PreparedActivations a;
+// The caller thread's buffers, reused from call to call (no allocation once warm).
+const PreparedActivations& prepare(const QuantLinearParams& p) {
+  thread_local PreparedActivations a;
+  thread_local std::vector<std::uint8_t> codes, scales;
   const std::int64_t blocks = p.in / 128;
-  std::vector<std::uint8_t> codes(static_cast<std::size_t>(p.rows * p.in)), scales(static_cast<std::size_t>(p.rows * blocks));
+  codes.resize(static_cast<std::size_t>(p.rows * p.in));
+  scales.resize(static_cast<std::size_t>(p.rows * blocks));
   act_quant_reference(p.x, p.rows, p.in, codes.data(), scales.data());
   a.codes.resize(codes.size());
   for (std::size_t i = 0; i < codes.size(); ++i) a.codes[i] = e4m3_to_float(codes[i]);
@@ -175,7 +179,8 @@ const Kernels* kernels_for(std::string_view isa) {
 // Output columns [n_begin, n_end): decode each weight block once, use it for every row.
 void run_columns(const QuantLinearParams& p, const PreparedActivations& a, const Kernels& k, std::int64_t n_begin,
                  std::int64_t n_end) {
-  std::vector<float> acc(static_cast<std::size_t>(p.rows));
+  thread_local std::vector<float> acc;
+  acc.resize(static_cast<std::size_t>(p.rows));
   alignas(64) float w[128], lo[16], hi[16];
   const std::int64_t act_blocks = p.in / 128;
   for (std::int64_t n = n_begin; n < n_end; ++n) {
@@ -207,7 +212,7 @@ void run_columns(const QuantLinearParams& p, const PreparedActivations& a, const
 }
 
 void run(const QuantLinearParams& p, const Kernels& k) {
-  const PreparedActivations a = prepare(p);
+  const PreparedActivations& a = prepare(p);
   ThreadPool::global().parallel_for(p.out, [&](std::int64_t begin, std::int64_t end) { run_columns(p, a, k, begin, end); });
 }
 

@@ -19,8 +19,9 @@ float bf16(float v) { return quant::bf16_to_float(quant::float_to_bf16(v)); }
 
 template <class T>
 void attend(const SparseAttentionParams& p, std::int64_t t) {
-  std::vector<T> acc(static_cast<std::size_t>(p.dim));
-  std::vector<T> scores(kBlock);
+  thread_local std::vector<T> acc, scores;  // reused: no allocation per call once warm
+  acc.resize(static_cast<std::size_t>(p.dim));
+  scores.resize(kBlock);
   const std::int32_t* idx = p.indices + t * p.topk;
   for (std::int64_t h = 0; h < p.heads; ++h) {
     const float* q = p.q + (t * p.heads + h) * p.dim;

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "engine/model/compressor.h"
-#include "engine/model/inventory.h"
 #include "engine/model/layers.h"
 #include "engine/model/quant.h"
 #include "engine/ops/activation_quant.h"
@@ -41,48 +40,48 @@ void head_norm_bf16(float* q, std::int64_t rows, std::int64_t dim, float eps) {
 // The indexer's choice of compressed entries for each query: [S, k] entry numbers + offset,
 // or -1. Scores are against every entry finished by the end of the chunk; an entry a query
 // cannot see yet (its block ends after the query) is masked, sorts last and becomes -1.
-std::vector<std::int32_t> indexer_topk(ModelWeights& w, const std::string& p, const float* x, const float* qr,
-                                       std::int64_t S, std::int64_t start, std::int64_t offset,
-                                       const std::vector<float>& freqs, CompressorState& state, std::int64_t& k_out) {
-  const ModelConfig& c = w.config();
+const std::int32_t* indexer_topk(const ModelConfig& c, const AttentionWeights& w, const float* x, const float* qr,
+                                 std::int64_t S, std::int64_t start, const std::int64_t* positions, std::int64_t offset,
+                                 CompressorState& state, Workspace& ws, std::int64_t& k_out) {
   const std::int64_t IH = c.index_n_heads, IC = c.index_head_dim, rd = c.rope_head_dim, ratio = state.ratio;
-  std::vector<float> q(static_cast<std::size_t>(S * IH * IC));
-  quant_linear(w.linear(p + ".wq_b"), qr, S, q.data());
-  std::vector<std::int64_t> positions(static_cast<std::size_t>(S));
-  std::iota(positions.begin(), positions.end(), start);
-  rope_rows(q.data(), S, IH, IC, rd, positions, freqs, false);
-  (void)hadamard_cpu(q.data(), S * IH, IC);
-  (void)fp4_round_trip(q.data(), S * IH, IC, IC);
-  compressor_step(w, p + ".compressor", x, S, start, true, freqs, state);
-  const PagedRows& kv = state.entries;  // [T, IC]
-  const std::int64_t T = (start + S) / ratio;
-  std::vector<float> weights(static_cast<std::size_t>(S * IH));
-  bf16_linear_cpu({x, w.bf16(p + ".weights_proj.weight"), weights.data(), S, c.dim, IH, 0, 0, true});
-  const float factor = static_cast<float>(std::pow(static_cast<double>(IC), -0.5) * std::pow(static_cast<double>(IH), -0.5));
-  for (auto& v : weights) v = bf16(v * factor);
-  const std::int64_t k = std::min(c.index_topk, T);
+  const std::int64_t T = (start + S) / ratio, k = std::min(c.index_topk, T);
   k_out = k;
-  std::vector<std::int32_t> chosen(static_cast<std::size_t>(S * k), -1);
-  std::vector<float> score(static_cast<std::size_t>(T));
-  std::vector<std::int32_t> order(static_cast<std::size_t>(T));
+  // The result outlives this function's scratch: take it first, outside the scope.
+  std::int32_t* chosen = ws.filled<std::int32_t>(S * k, -1);
+  Workspace::Scope scope(ws);
+  float* q = ws.zeros<float>(S * IH * IC);
+  quant_linear(w.index_wq_b, qr, S, q);
+  rope_rows(q, S, IH, IC, rd, positions, w.rope_freqs, false);
+  (void)hadamard_cpu(q, S * IH, IC);
+  (void)fp4_round_trip(q, S * IH, IC, IC);
+  compressor_step(c, w.index_compressor, x, S, start, true, w.rope_freqs, state, ws);
+  const PagedRows& kv = state.entries;  // [T, IC]
+  float* weights = ws.zeros<float>(S * IH);
+  bf16_linear_cpu({x, w.index_weights_proj, weights, S, c.dim, IH, 0, 0, true});
+  const float factor = static_cast<float>(std::pow(static_cast<double>(IC), -0.5) * std::pow(static_cast<double>(IH), -0.5));
+  for (std::int64_t i = 0; i < S * IH; ++i) weights[i] = bf16(weights[i] * factor);
+  float* score = ws.alloc<float>(T);
+  std::int32_t* order = ws.alloc<std::int32_t>(T);
   for (std::int64_t t = 0; t < S; ++t) {
     const std::int64_t visible = (start + t + 1) / ratio;
     for (std::int64_t j = 0; j < T; ++j) {
       float total = 0;  // sum over heads of bf16(relu(bf16(q.k)) * weight), rounded to BF16
+      const float* key = kv.row(j);
       for (std::int64_t h = 0; h < IH; ++h) {
+        const float* query = q + (t * IH + h) * IC;
         float dot = 0;
-        for (std::int64_t d = 0; d < IC; ++d) dot += q[static_cast<std::size_t>((t * IH + h) * IC + d)] * kv.row(j)[d];
-        total += bf16(std::max(bf16(dot), 0.0f) * weights[static_cast<std::size_t>(t * IH + h)]);
+        for (std::int64_t d = 0; d < IC; ++d) dot += query[d] * key[d];
+        total += bf16(std::max(bf16(dot), 0.0f) * weights[t * IH + h]);
       }
-      score[static_cast<std::size_t>(j)] = j >= visible ? -std::numeric_limits<float>::infinity() : bf16(total);
+      score[j] = j >= visible ? -std::numeric_limits<float>::infinity() : bf16(total);
     }
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](std::int32_t a, std::int32_t b) {
-      return score[static_cast<std::size_t>(a)] != score[static_cast<std::size_t>(b)] ? score[static_cast<std::size_t>(a)] > score[static_cast<std::size_t>(b)] : a < b;
+    std::iota(order, order + T, 0);
+    std::partial_sort(order, order + k, order + T, [&](std::int32_t a, std::int32_t b) {
+      return score[a] != score[b] ? score[a] > score[b] : a < b;
     });
     for (std::int64_t i = 0; i < k; ++i) {
-      const std::int32_t j = order[static_cast<std::size_t>(i)];
-      chosen[static_cast<std::size_t>(t * k + i)] = j >= visible ? -1 : static_cast<std::int32_t>(j + offset);
+      const std::int32_t j = order[i];
+      chosen[t * k + i] = j >= visible ? -1 : static_cast<std::int32_t>(j + offset);
     }
   }
   return chosen;
@@ -99,61 +98,67 @@ void init_attention_state(const ModelConfig& c, std::int64_t layer, AttentionSta
   if (ratio == 4) init_compressor(state.index, ratio, c.index_head_dim);
 }
 
-Status attention_forward(ModelWeights& w, std::int64_t layer, const float* x, std::int64_t S, std::int64_t start,
-                         std::int64_t prompt_length, AttentionState& st, float* out) {
-  const ModelConfig& c = w.config();
-  const std::string p = block_prefix(c, layer) + ".attn";
+Status attention_forward(const ModelConfig& c, const AttentionWeights& w, std::int64_t layer, const float* x, std::int64_t S,
+                         std::int64_t start, std::int64_t prompt_length, AttentionState& st, Workspace& ws, float* out) {
+  Workspace::Scope scope(ws);
   const std::int64_t H = c.n_heads, C = c.head_dim, rd = c.rope_head_dim, Q = c.q_lora_rank;
   const std::int64_t ratio = c.ratio(layer), win = c.window_size;
   const float eps = static_cast<float>(c.norm_eps);
-  const std::vector<float> freqs = rope_frequencies(rope_config(c, layer));
-  std::vector<std::int64_t> positions(static_cast<std::size_t>(S));
-  std::iota(positions.begin(), positions.end(), start);
+  std::int64_t* positions = ws.alloc<std::int64_t>(S);
+  std::iota(positions, positions + S, start);
 
   // q
-  std::vector<float> qa(static_cast<std::size_t>(S * Q)), qr(qa.size()), q(static_cast<std::size_t>(S * H * C));
-  quant_linear(w.linear(p + ".wq_a"), x, S, qa.data());
-  rms_norm_bf16(qa.data(), S, Q, w.norm(p + ".q_norm.weight").data(), eps, qr.data());
-  quant_linear(w.linear(p + ".wq_b"), qr.data(), S, q.data());
-  head_norm_bf16(q.data(), S * H, C, eps);
-  rope_rows(q.data(), S, H, C, rd, positions, freqs, false);
+  float* qa = ws.zeros<float>(S * Q);
+  float* qr = ws.zeros<float>(S * Q);
+  float* q = ws.zeros<float>(S * H * C);
+  quant_linear(w.wq_a, x, S, qa);
+  rms_norm_bf16(qa, S, Q, w.q_norm, eps, qr);
+  quant_linear(w.wq_b, qr, S, q);
+  head_norm_bf16(q, S * H, C, eps);
+  rope_rows(q, S, H, C, rd, positions, w.rope_freqs, false);
 
   // The chunk's kv rows.
-  std::vector<float> kv_raw(static_cast<std::size_t>(S * C)), kv_new(kv_raw.size());
-  quant_linear(w.linear(p + ".wkv"), x, S, kv_raw.data());
-  rms_norm_bf16(kv_raw.data(), S, C, w.norm(p + ".kv_norm.weight").data(), eps, kv_new.data());
-  rope_rows(kv_new.data(), S, 1, C, rd, positions, freqs, false);
-  SEEK_RETURN_IF_ERROR(fp8_round_trip(kv_new.data(), S, C - rd, C, 64));
+  float* kv_raw = ws.zeros<float>(S * C);
+  float* kv_new = ws.zeros<float>(S * C);
+  quant_linear(w.wkv, x, S, kv_raw);
+  rms_norm_bf16(kv_raw, S, C, w.kv_norm, eps, kv_new);
+  rope_rows(kv_new, S, 1, C, rd, positions, w.rope_freqs, false);
+  SEEK_RETURN_IF_ERROR(fp8_round_trip(kv_new, S, C - rd, C, 64));
 
   // Key rows the kernel reads: the earlier positions still in the window (from the ring, in
-  // position order), the chunk's rows, then every compressed entry finished so far.
+  // position order), the chunk's rows, then every compressed entry finished by the chunk's end.
   const std::int64_t previous = start == 0 ? 0 : std::min(start, win - 1), first_row_pos = start - previous;
-  std::vector<float> kv(static_cast<std::size_t>(previous * C));
+  const std::int64_t offset = previous + S, end = start + S;
+  const std::int64_t entries = ratio == 0 ? 0 : end / ratio;
+  const std::int64_t rows = previous + S + entries;
+  float* kv = ws.alloc<float>(rows * C);
   for (std::int64_t i = 0; i < previous; ++i) {
     const std::int64_t slot = (first_row_pos + i) % win;
-    std::copy_n(st.window.begin() + slot * C, C, kv.begin() + i * C);
+    std::copy_n(st.window.begin() + slot * C, C, kv + i * C);
   }
-  kv.insert(kv.end(), kv_new.begin(), kv_new.end());
-  const std::int64_t offset = previous + S, end = start + S;
+  std::copy_n(kv_new, S * C, kv + previous * C);
 
-  std::vector<std::int32_t> compress_idx;
+  const std::int32_t* compress_idx = nullptr;
   std::int64_t compress_k = 0;
   if (ratio != 0) {
     if (ratio == 4) {
-      compress_idx = indexer_topk(w, p + ".indexer", x, qr.data(), S, start, offset, freqs, st.index, compress_k);
+      compress_idx = indexer_topk(c, w, x, qr, S, start, positions, offset, st.index, ws, compress_k);
     } else {
-      compress_k = end / ratio;
-      compress_idx.assign(static_cast<std::size_t>(S * compress_k), -1);
+      compress_k = entries;
+      std::int32_t* all = ws.filled<std::int32_t>(S * compress_k, -1);
       for (std::int64_t t = 0; t < S; ++t) {
         for (std::int64_t i = 0; i < compress_k && i < (start + t + 1) / ratio; ++i) {
-          compress_idx[static_cast<std::size_t>(t * compress_k + i)] = static_cast<std::int32_t>(offset + i);
+          all[t * compress_k + i] = static_cast<std::int32_t>(offset + i);
         }
       }
+      compress_idx = all;
     }
-    compressor_step(w, p + ".compressor", x, S, start, false, freqs, st.main);
-    const std::size_t at = kv.size();
-    kv.resize(at + static_cast<std::size_t>(st.main.entries.count() * C));
-    st.main.entries.gather(kv.data() + at);
+    compressor_step(c, w.compressor, x, S, start, false, w.rope_freqs, st.main, ws);
+    if (st.main.entries.count() != entries) {
+      return make_error(ErrorCode::kInternal, fmt::format("layer {}: {} compressed entries, expected {} (state out of step)",
+                                                          layer, st.main.entries.count(), entries));
+    }
+    st.main.entries.gather(kv + offset * C);
   }
   // The window list: min(S, window) wide in a prefill from 0 (model.py), window wide in a
   // decode step; positions oldest first, -1 padding last. Its width decides where the
@@ -161,39 +166,35 @@ Status attention_forward(ModelWeights& w, std::int64_t layer, const float* x, st
   const std::int64_t window = prompt_length > 0 && start < prompt_length ? std::min(prompt_length, win)
                               : start == 0                               ? std::min(S, win)
                                                                          : win;
-  const std::int64_t topk = window + compress_k, rows = static_cast<std::int64_t>(kv.size()) / C;
-  std::vector<std::int32_t> idx(static_cast<std::size_t>(S * topk), -1);
+  const std::int64_t topk = window + compress_k;
+  std::int32_t* idx = ws.filled<std::int32_t>(S * topk, -1);
   for (std::int64_t t = 0; t < S; ++t) {
     const std::int64_t pos = start + t, first = std::max<std::int64_t>(0, pos - win + 1);
     for (std::int64_t j = 0; j < window; ++j) {
       const std::int64_t at = first + j;
-      idx[static_cast<std::size_t>(t * topk + j)] = at > pos ? -1 : static_cast<std::int32_t>(at - first_row_pos);
+      idx[t * topk + j] = at > pos ? -1 : static_cast<std::int32_t>(at - first_row_pos);
     }
-    for (std::int64_t i = 0; i < compress_k; ++i) {
-      idx[static_cast<std::size_t>(t * topk + window + i)] = compress_idx[static_cast<std::size_t>(t * compress_k + i)];
-    }
+    for (std::int64_t i = 0; i < compress_k; ++i) idx[t * topk + window + i] = compress_idx[t * compress_k + i];
   }
-  std::vector<float> o(q.size());
-  SparseAttentionParams attn{q.data(), kv.data(), w.f32(p + ".attn_sink"), idx.data(), o.data(), S, H, C, rows, topk,
+  float* o = ws.zeros<float>(S * H * C);
+  SparseAttentionParams attn{q, kv, w.sink, idx, o, S, H, C, rows, topk,
                              static_cast<float>(std::pow(static_cast<double>(C), -0.5))};
   SEEK_RETURN_IF_ERROR(validate(attn));
   sparse_attention_cpu(attn);
-  rope_rows(o.data(), S, H, C, rd, positions, freqs, true);
+  rope_rows(o, S, H, C, rd, positions, w.rope_freqs, true);
 
   // The ring keeps the last `win` positions for the next call.
   for (std::int64_t t = std::max<std::int64_t>(0, S - win); t < S; ++t) {
-    std::copy_n(kv_new.begin() + t * C, C, st.window.begin() + ((start + t) % win) * C);
+    std::copy_n(kv_new + t * C, C, st.window.begin() + ((start + t) % win) * C);
   }
 
   // Grouped output projection: o [S, G, H*C/G] x wo_a [G, R, H*C/G] -> [S, G*R], then wo_b.
   const std::int64_t G = c.o_groups, R = c.o_lora_rank, group_in = H * C / G;
-  const std::vector<std::uint16_t>& wo_a = w.wo_a_bf16(p + ".wo_a");
-  std::vector<float> mid(static_cast<std::size_t>(S * G * R));
+  float* mid = ws.zeros<float>(S * G * R);
   for (std::int64_t g = 0; g < G; ++g) {
-    bf16_linear_cpu({o.data() + g * group_in, wo_a.data() + g * R * group_in, mid.data() + g * R, S, group_in, R, H * C,
-                     G * R, true});
+    bf16_linear_cpu({o + g * group_in, w.wo_a + g * R * group_in, mid + g * R, S, group_in, R, H * C, G * R, true});
   }
-  quant_linear(w.linear(p + ".wo_b"), mid.data(), S, out);
+  quant_linear(w.wo_b, mid, S, out);
   return ok_status();
 }
 

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
+#include "engine/model/block_weights.h"
 #include "engine/model/kv_state.h"
-#include "engine/model/weights.h"
+#include "engine/runtime/workspace.h"
 
 namespace seek::engine::layers {
 
@@ -18,7 +18,7 @@ void init_compressor(CompressorState& state, std::int64_t ratio, std::int64_t he
 /// x: [S, D] (attn_norm output) at positions start..start+S-1. Appends the finished entries
 /// to state.entries: gated pooling, BF16, norm, RoPE at the block start, then the FP8 round
 /// trip (main) or Hadamard + FP4 (indexer).
-void compressor_step(ModelWeights& w, const std::string& prefix, const float* x, std::int64_t S, std::int64_t start,
-                     bool indexer, const std::vector<float>& freqs, CompressorState& state);
+void compressor_step(const ModelConfig& c, const CompressorWeights& w, const float* x, std::int64_t S, std::int64_t start,
+                     bool indexer, const std::vector<float>& freqs, CompressorState& state, Workspace& ws);
 
 }  // namespace seek::engine::layers

@@ -5,14 +5,15 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
+#include "engine/model/block_weights.h"
 #include "engine/model/kv_state.h"
 #include "engine/model/weights.h"
+#include "engine/runtime/function_ref.h"
 
 namespace seek::engine {
 
@@ -33,18 +34,18 @@ class DeepseekV4 {
 
   /// forward() handing the logits to `emit` a block of rows at a time ([n, vocab], in
   /// order), so a long prompt never holds all its logits; an error from `emit` stops it.
-  using LogitsSink = std::function<Status(const float* rows, std::int64_t n)>;
+  using LogitsSink = FunctionRef<Status(const float* rows, std::int64_t n)>;
   /// With `final_streams`, also hands back the streams after the last block ([n, hc_mult,
   /// hidden]), the MTP block's input.
   Status forward_rows(const std::vector<std::int32_t>& tokens, ModelState& state, const std::string& dump_dir,
-                      const LogitsSink& emit, std::vector<float>* final_streams = nullptr);
+                      LogitsSink emit, std::vector<float>* final_streams = nullptr);
 
   /// MTP block `m` (model.py MTPBlock): from the main model's final streams at positions
   /// start.. ([n, hc_mult, hidden]) and the token that follows each of those positions,
   /// logits [n, vocab] for the token after that. It carries its own attention state in
   /// `state` (the same ModelState as the main model's; MTP calls advance no position).
   Status mtp_rows(const std::vector<float>& h_main, const std::vector<std::int32_t>& next_tokens, std::int64_t start,
-                  ModelState& state, std::int64_t m, const LogitsSink& emit);
+                  ModelState& state, std::int64_t m, LogitsSink emit);
 
   /// forward() over the whole prompt from a new state: the official prefill.
   Result<std::vector<float>> prefill_logits(const std::vector<std::int32_t>& tokens, const std::string& dump_dir = {});
@@ -54,11 +55,19 @@ class DeepseekV4 {
 
  private:
   Status check_tokens(const std::vector<std::int32_t>& tokens) const;
-  Status run_block(std::int64_t layer, std::vector<float>& h, const std::int32_t* tokens, std::int64_t S, std::int64_t start,
+  Status run_block(std::int64_t layer, float* h, const std::int32_t* tokens, std::int64_t S, std::int64_t start,
                    ModelState& state, const std::string& dump_dir);
-  Status run_head(const std::vector<float>& h, std::int64_t S, const std::string& prefix, const LogitsSink& emit);
+  Status run_head(const float* h, std::int64_t S, const float* fn, const float* scale, const float* base, const float* norm,
+                  Workspace& ws, LogitsSink emit);
 
   std::unique_ptr<ModelWeights> weights_;
+  std::vector<BlockWeights> blocks_;  ///< main layers, then MTP blocks; resolved at load
+  const std::uint16_t* embed_ = nullptr;
+  const std::uint16_t* head_ = nullptr;
+  const float* hc_head_fn_ = nullptr;
+  const float* hc_head_scale_ = nullptr;
+  const float* hc_head_base_ = nullptr;
+  const float* final_norm_ = nullptr;
 };
 
 }  // namespace seek::engine

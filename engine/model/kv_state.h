@@ -10,6 +10,8 @@
 #include <memory>
 #include <vector>
 
+#include "engine/runtime/workspace.h"
+
 namespace seek::engine {
 
 /// Compressed rows stored in pages that each cover kPageTokens original tokens (the lcm of
@@ -71,7 +73,8 @@ struct ModelState {
   /// would (window lists min(prompt, window) wide), so chunking changes no bit. 0 = each call
   /// from position 0 is its own prefill and later calls are decode steps (window wide).
   std::int64_t prompt_length = 0;
-  std::vector<AttentionState> layers;
+  std::vector<AttentionState> layers;  ///< main layers, then the MTP blocks
+  Workspace scratch;                   ///< the forward pass's temporaries, reused call to call
 };
 
 }  // namespace seek::engine

@@ -25,8 +25,8 @@ void quant_linear(const QuantLinearWeight& w, const float* x, std::int64_t rows,
 }
 
 void rope_rows(float* x, std::int64_t rows, std::int64_t heads, std::int64_t stride, std::int64_t rd,
-               const std::vector<std::int64_t>& positions, const std::vector<float>& freqs, bool inverse) {
-  RopeParams p{x, positions.data(), freqs.data(), rows, heads, stride, stride - rd, rd, inverse, true};
+               const std::int64_t* positions, const std::vector<float>& freqs, bool inverse) {
+  RopeParams p{x, positions, freqs.data(), rows, heads, stride, stride - rd, rd, inverse, true};
   rope_cpu(p);
 }
 

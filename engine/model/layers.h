@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "base/result.h"
+#include "engine/model/block_weights.h"
 #include "engine/model/kv_state.h"
 #include "engine/model/weights.h"
 #include "engine/ops/rope.h"
+#include "engine/runtime/workspace.h"
 
 namespace seek::engine::layers {
 
@@ -23,7 +25,7 @@ void quant_linear(const QuantLinearWeight& w, const float* x, std::int64_t rows,
 /// RoPE on the last `rd` dims of each [rows, heads, stride] row at the given positions
 /// (`freqs` from rope_frequencies), or its inverse.
 void rope_rows(float* x, std::int64_t rows, std::int64_t heads, std::int64_t stride, std::int64_t rd,
-               const std::vector<std::int64_t>& positions, const std::vector<float>& freqs, bool inverse);
+               const std::int64_t* positions, const std::vector<float>& freqs, bool inverse);
 /// The RoPE config of a layer: YaRN with compress_rope_theta on compressed layers.
 RopeConfig rope_config(const ModelConfig& c, std::int64_t layer);
 
@@ -32,10 +34,10 @@ void init_attention_state(const ModelConfig& c, std::int64_t layer, AttentionSta
 /// x: [S, D] after attn_norm at positions start..start+S-1 -> out [S, D]. Reads and extends
 /// `state`; start == 0 is the official prefill, S == 1 the official decode step.
 /// `prompt_length` as in ModelState.
-Status attention_forward(ModelWeights& w, std::int64_t layer, const float* x, std::int64_t S, std::int64_t start,
-                         std::int64_t prompt_length, AttentionState& state, float* out);
+Status attention_forward(const ModelConfig& c, const AttentionWeights& w, std::int64_t layer, const float* x, std::int64_t S,
+                         std::int64_t start, std::int64_t prompt_length, AttentionState& state, Workspace& ws, float* out);
 /// x: [S, D] after ffn_norm -> out [S, D].
-Status moe_forward(ModelWeights& w, std::int64_t layer, const float* x, const std::int32_t* tokens, std::int64_t S,
-                   float* out);
+Status moe_forward(const ModelConfig& c, const MoeWeights& w, const float* x, const std::int32_t* tokens, std::int64_t S,
+                   Workspace& ws, float* out);
 
 }  // namespace seek::engine::layers

@@ -40,7 +40,7 @@ void ThreadPool::worker_loop(int index) {
   }
 }
 
-void ThreadPool::parallel_for(std::int64_t n, const std::function<void(std::int64_t, std::int64_t)>& fn) {
+void ThreadPool::parallel_for(std::int64_t n, FunctionRef<void(std::int64_t, std::int64_t)> fn) {
   if (n <= 0) return;
   if (workers_.empty() || in_worker || n == 1) {
     fn(0, n);

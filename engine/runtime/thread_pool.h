@@ -5,10 +5,11 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "engine/runtime/function_ref.h"
 
 namespace seek::engine {
 
@@ -20,7 +21,7 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   /// Runs fn(begin, end) over a partition of [0, n) and waits for all of it.
-  void parallel_for(std::int64_t n, const std::function<void(std::int64_t, std::int64_t)>& fn);
+  void parallel_for(std::int64_t n, FunctionRef<void(std::int64_t, std::int64_t)> fn);
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   /// The process-wide pool: SEEK_THREADS, else the number of online CPUs.
@@ -32,7 +33,7 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
-  const std::function<void(std::int64_t, std::int64_t)>* task_ = nullptr;
+  const FunctionRef<void(std::int64_t, std::int64_t)>* task_ = nullptr;
   std::int64_t n_ = 0;
   std::uint64_t generation_ = 0;
   int pending_ = 0;
