@@ -12,6 +12,7 @@
 #include "daemon/devices.h"
 #include "daemon/exec_command.h"
 #include "daemon/logits_command.h"
+#include "daemon/lsp_command.h"
 #include "daemon/model_commands.h"
 #include "daemon/text_commands.h"
 #include "daemon/version.h"
@@ -189,6 +190,13 @@ int run_cli(int argc, char** argv) {
     }
     exit_code = run_encode_chat(encode_chat);
   });
+
+  // seek lsp [--no-daemon] [--model DIR]
+  LspOptions lsp_options;
+  CLI::App* lsp_cmd = app.add_subcommand("lsp", "Speak LSP on stdio (inline completion, agent commands)");
+  lsp_cmd->add_flag("--no-daemon", lsp_options.no_daemon, "Serve in this process (the daemon bridge comes later)");
+  lsp_cmd->add_option("--model", lsp_options.model, "Checkpoint directory for the local engine (else SEEK_MODEL)");
+  lsp_cmd->callback([&] { exit_code = run_lsp(lsp_options); });
 
   // seek parse-reply --thinking-mode chat|thinking
   ParseReplyOptions parse_reply;

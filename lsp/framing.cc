@@ -149,9 +149,10 @@ std::optional<FrameEvent> FrameDecoder::parse_header() {
     const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
     if (value.empty() || ec != std::errc() || ptr != value.data() + value.size()) {
       if (ec == std::errc::result_out_of_range) {
-        return error(FrameError::kBodyTooLarge, fmt::format("Content-Length {} exceeds the {}-byte limit", value,
-                                                            limits_.max_body_bytes),
-                     /*fatal=*/true);
+        // Too large even to count off: look for the next header instead.
+        start_ = block_end;
+        return error(FrameError::kBodyTooLarge,
+                     fmt::format("Content-Length {} exceeds the {}-byte limit", value, limits_.max_body_bytes));
       }
       start_ = block_end;
       return error(FrameError::kMalformedHeader, fmt::format("invalid Content-Length '{}'", value));
@@ -165,9 +166,12 @@ std::optional<FrameEvent> FrameDecoder::parse_header() {
   start_ = block_end;
   if (!length) return error(FrameError::kMissingContentLength, "header block has no Content-Length");
   if (*length > limits_.max_body_bytes) {
-    return error(FrameError::kBodyTooLarge,
-                 fmt::format("Content-Length {} exceeds the {}-byte limit", *length, limits_.max_body_bytes),
-                 /*fatal=*/true);
+    // Count the body off without keeping it, so the next message is still served.
+    FrameEvent ev = error(FrameError::kBodyTooLarge,
+                          fmt::format("Content-Length {} exceeds the {}-byte limit", *length, limits_.max_body_bytes));
+    resyncing_ = false;
+    discarding_ = *length;
+    return ev;
   }
   body_length_ = *length;
   return std::nullopt;
@@ -175,6 +179,16 @@ std::optional<FrameEvent> FrameDecoder::parse_header() {
 
 std::optional<FrameEvent> FrameDecoder::next() {
   if (failed_fatally_) return std::nullopt;
+  if (discarding_ > 0) {
+    const size_t drop = std::min(discarding_, buffered());
+    start_ += drop;
+    discarding_ -= drop;
+    if (start_ == buffer_.size()) {
+      buffer_.clear();
+      start_ = 0;
+    }
+    if (discarding_ > 0) return std::nullopt;
+  }
   if (!body_length_) {
     if (auto ev = parse_header()) return ev;
     if (!body_length_) return std::nullopt;

@@ -12,7 +12,7 @@ namespace seek::lsp {
 
 /// Size limits of one frame.
 struct FrameLimits {
-  size_t max_body_bytes = 64u << 20;  ///< a larger Content-Length is refused (fatal)
+  size_t max_body_bytes = 64u << 20;  ///< a larger body is reported and skipped unread
   size_t max_header_bytes = 8u << 10; ///< header block (all lines + blank line)
 };
 
@@ -21,7 +21,7 @@ enum class FrameError {
   kMalformedHeader,       ///< a header line without "name: value", or a bad Content-Length value
   kMissingContentLength,  ///< a header block without Content-Length
   kHeaderTooLong,         ///< no blank line within max_header_bytes (garbage, usually)
-  kBodyTooLarge,          ///< Content-Length above max_body_bytes; the stream cannot be resynced
+  kBodyTooLarge,          ///< Content-Length above max_body_bytes; the body is skipped
 };
 
 /// One result of FrameDecoder::next(): a complete body, or an error.
@@ -46,7 +46,7 @@ class FrameDecoder {
   std::optional<FrameEvent> next();
 
   /// True while part of a frame is buffered: the peer owes us bytes, so a read timeout applies.
-  bool mid_frame() const { return buffered() > 0 || body_length_.has_value(); }
+  bool mid_frame() const { return buffered() > 0 || body_length_.has_value() || discarding_ > 0; }
 
   /// Bytes buffered and not yet returned.
   size_t buffered() const { return buffer_.size() - start_; }
@@ -65,6 +65,7 @@ class FrameDecoder {
   std::optional<size_t> body_length_;     // set while reading a body
   bool failed_fatally_ = false;
   bool resyncing_ = false;                // after an error: skip to the next Content-Length
+  size_t discarding_ = 0;                 // bytes of an oversized body still to skip
 };
 
 /// Frames one JSON body: "Content-Length: N\r\n\r\n" + body.

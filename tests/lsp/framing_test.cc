@@ -54,23 +54,25 @@ TEST(Framing, MidFrameWhileHeaderOrBodyIsIncomplete) {
   EXPECT_FALSE(d.mid_frame());
 }
 
-TEST(Framing, HugeContentLengthIsFatal) {
+TEST(Framing, OversizedBodyIsReportedSkippedAndTheNextFrameServed) {
   FrameDecoder d(FrameLimits{.max_body_bytes = 1024, .max_header_bytes = 256});
-  auto events = decode(d, "Content-Length: 1025\r\n\r\n" + encode_frame("{}"), 1000);
-  ASSERT_EQ(events.size(), 1u);
+  const std::string big(1025, 'x');
+  auto events = decode(d, "Content-Length: 1025\r\n\r\n" + big + encode_frame("{}"), 100);
+  ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].error, FrameError::kBodyTooLarge);
-  EXPECT_TRUE(events[0].fatal);
-  // Nothing after a fatal error is decoded: the stream cannot be trusted.
-  d.feed(encode_frame("{}"));
-  EXPECT_FALSE(d.next());
+  EXPECT_FALSE(events[0].fatal);
+  ASSERT_TRUE(events[1].body);
+  EXPECT_EQ(*events[1].body, "{}");
 }
 
-TEST(Framing, OverflowingContentLengthIsFatalNotWrapped) {
+TEST(Framing, OverflowingContentLengthIsAnErrorNotWrapped) {
   FrameDecoder d;
-  auto events = decode(d, "Content-Length: 99999999999999999999999999\r\n\r\n", 100);
-  ASSERT_EQ(events.size(), 1u);
+  auto events = decode(d, "Content-Length: 99999999999999999999999999\r\n\r\n" + encode_frame("[1]"), 100);
+  ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].error, FrameError::kBodyTooLarge);
-  EXPECT_TRUE(events[0].fatal);
+  EXPECT_FALSE(events[0].fatal);
+  ASSERT_TRUE(events[1].body);
+  EXPECT_EQ(*events[1].body, "[1]");
 }
 
 TEST(Framing, RecoversAfterAMalformedHeaderBlock) {

@@ -1,0 +1,75 @@
+// The inline-completion service: builds a fill-in-the-middle request from the text around
+// the cursor and context from other open files, asks a backend for the middle, and cleans
+// the answer (one line unless the cursor sits on an empty line, no repeat of the text that
+// already follows the cursor). Backends: the local V4 engine (FIM prompt, greedy decode,
+// cancellable between tokens) and a model-free one that continues lines seen earlier, so
+// editors work before a model is configured.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "engine/model/deepseek_v4.h"
+#include "engine/model/tokenizer.h"
+
+namespace seek::agent {
+
+struct ContextFile {
+  std::string path;
+  std::string text;
+};
+
+struct CompletionRequest {
+  std::string path;    ///< the document's path or URI, shown to the model
+  std::string prefix;  ///< document text before the cursor
+  std::string suffix;  ///< document text after the cursor
+  std::vector<ContextFile> context;  ///< most important first (other open files)
+  bool multiline = false;
+  int max_tokens = 64;
+  std::chrono::milliseconds time_limit{5000};
+};
+
+/// What a backend produced before cleaning; `text` is the middle to insert at the cursor.
+struct Generation {
+  std::string text;
+  int tokens = 0;
+  bool cancelled = false;
+};
+
+class CompletionBackend {
+ public:
+  virtual ~CompletionBackend() = default;
+  virtual std::string name() const = 0;
+  /// Produces the middle; returns early (cancelled = true) when `cancel` becomes true.
+  virtual Result<Generation> generate(const CompletionRequest& request, const std::atomic<bool>& cancel) = 0;
+};
+
+/// Continues the current line from the most recent earlier line (in the document, then the
+/// context files) that starts the same way. Deterministic and instant.
+std::unique_ptr<CompletionBackend> make_line_history_backend();
+
+/// The local engine: a checkpoint in the official layout plus its tokenizer.json.
+Result<std::unique_ptr<CompletionBackend>> make_engine_backend(const std::string& model_dir);
+
+class CompletionService {
+ public:
+  explicit CompletionService(std::unique_ptr<CompletionBackend> backend) : backend_(std::move(backend)) {}
+
+  /// The text to insert at the cursor (empty: nothing worth showing). Errors are host faults.
+  Result<Generation> complete(const CompletionRequest& request, const std::atomic<bool>& cancel);
+  std::string backend_name() const { return backend_->name(); }
+
+ private:
+  std::unique_ptr<CompletionBackend> backend_;
+  std::mutex mutex_;  // one generation at a time per backend
+};
+
+/// The cleaning step alone (tested on its own): single-line cut, no repeat of the suffix.
+std::string clean_completion(std::string text, const std::string& suffix, bool multiline);
+
+}  // namespace seek::agent

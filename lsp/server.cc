@@ -1,0 +1,264 @@
+// The LSP server shim (see server.h).
+#include "lsp/server.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace seek::lsp {
+namespace {
+
+PositionEncoding negotiate(const std::vector<std::string>& offered) {
+  // utf-8 when the client offers it (no conversion); utf-16 is the mandatory default.
+  for (const std::string& e : offered) {
+    if (e == "utf-8") return PositionEncoding::kUtf8;
+  }
+  return PositionEncoding::kUtf16;
+}
+
+std::string_view line_prefix(std::string_view before_cursor) {
+  const std::size_t nl = before_cursor.find_last_of('\n');
+  return nl == std::string_view::npos ? before_cursor : before_cursor.substr(nl + 1);
+}
+
+}  // namespace
+
+LspServer::LspServer(Transport& transport, agent::CompletionService& completions, ServerInfo info)
+    : transport_(transport), completions_(completions), info_(std::move(info)) {
+  bind_methods();
+  worker_ = std::thread([this] { worker_loop(); });
+}
+
+LspServer::~LspServer() {
+  {
+    std::lock_guard lock(jobs_mutex_);
+    stopping_ = true;
+    for (auto& [id, flag] : in_flight_) flag->store(true);
+  }
+  jobs_cv_.notify_all();
+  worker_.join();
+}
+
+void LspServer::bind_methods() {
+  table_.raw_request("initialize", [this](const json& params, Reply reply) {
+    InitializeParams p;
+    try {
+      p = params.get<InitializeParams>();
+    } catch (const json::exception& e) {
+      reply.error(RpcErrorCode::kInvalidParams, e.what());
+      return;
+    }
+    encoding_ = negotiate(p.position_encodings);
+    phase_ = Phase::kRunning;
+    reply.result({
+        {"capabilities",
+         {{"positionEncoding", to_string(encoding_)},
+          {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+          {"inlineCompletionProvider", true},
+          {"completionProvider", {{"resolveProvider", false}, {"triggerCharacters", json::array()}}},
+          {"executeCommandProvider", {{"commands", {"seek.status"}}}}}},
+        {"serverInfo", {{"name", info_.name}, {"version", info_.version}}},
+    });
+  });
+  table_.raw_request("shutdown", [this](const json&, Reply reply) {
+    phase_ = Phase::kShutDown;
+    reply.result(nullptr);
+  });
+  table_.raw_notification("initialized", [](const json&) {});
+  table_.raw_notification("exit", [this](const json&) { exit_requested_ = true; });
+
+  table_.notification<DidOpenParams>("textDocument/didOpen", [this](DidOpenParams p) {
+    const TextDocumentItem& d = p.text_document;
+    documents_.insert_or_assign(d.uri, TextDocument(d.uri, d.language_id, d.version, d.text));
+  });
+  table_.notification<DidChangeParams>("textDocument/didChange", [this](DidChangeParams p) {
+    auto it = documents_.find(p.uri);
+    if (it == documents_.end()) return;
+    for (const ContentChange& c : p.changes) {
+      if (Status s = it->second.apply_change(c.range, c.text, p.version, encoding_); !s.ok()) {
+        std::fprintf(stderr, "seek lsp: %s: %s\n", p.uri.c_str(), s.error().message.c_str());
+        return;
+      }
+    }
+  });
+  table_.notification<DocumentParams>("textDocument/didClose", [this](DocumentParams p) { documents_.erase(p.uri); });
+  table_.notification<DocumentParams>("textDocument/didSave", [](DocumentParams) {});
+  table_.notification<CancelParams>("$/cancelRequest", [this](CancelParams p) {
+    std::lock_guard lock(jobs_mutex_);
+    if (auto it = in_flight_.find(p.id.dump()); it != in_flight_.end()) it->second->store(true);
+  });
+  table_.raw_notification("seek/didShowCompletion", [this](const json&) { ++shown_; });
+  table_.raw_notification("seek/didPartiallyAcceptCompletion", [this](const json&) { ++partially_accepted_; });
+
+  table_.request<TextDocumentPositionParams>("textDocument/inlineCompletion", [this](TextDocumentPositionParams p, Reply r) {
+    completion_request(p, std::move(r), true);
+  });
+  table_.request<TextDocumentPositionParams>("textDocument/completion", [this](TextDocumentPositionParams p, Reply r) {
+    completion_request(p, std::move(r), false);
+  });
+  table_.raw_request("seek/status", [this](const json&, Reply reply) {
+    reply.result({{"backend", completions_.backend_name()},
+                  {"positionEncoding", to_string(encoding_)},
+                  {"documents", documents_.size()},
+                  {"completionsServed", served_.load()},
+                  {"completionsShown", shown_.load()},
+                  {"completionsPartiallyAccepted", partially_accepted_.load()},
+                  {"version", info_.version}});
+  });
+  table_.request<ExecuteCommandParams>("workspace/executeCommand", [this](ExecuteCommandParams p, Reply reply) {
+    if (p.command != "seek.status") {
+      reply.error(RpcErrorCode::kInvalidParams, fmt::format("unknown command '{}'", p.command));
+      return;
+    }
+    reply.result({{"backend", completions_.backend_name()}, {"documents", documents_.size()}});
+  });
+}
+
+agent::CompletionRequest LspServer::completion_request_for(const TextDocument& doc, Position cursor, bool automatic) const {
+  const std::size_t at = doc.offset(cursor, encoding_);
+  agent::CompletionRequest r;
+  r.path = doc.uri();
+  r.prefix = doc.text().substr(0, at);
+  r.suffix = doc.text().substr(at);
+  // Multi-line when the cursor's line holds only indentation; one line otherwise.
+  r.multiline = line_prefix(r.prefix).find_first_not_of(" \t") == std::string_view::npos;
+  r.max_tokens = r.multiline ? 96 : 48;
+  r.time_limit = std::chrono::milliseconds(automatic ? 3000 : 10000);
+  // Other open documents as context, stable order (by URI) so the prompt prefix is reused.
+  for (const auto& [uri, other] : documents_) {
+    if (uri != doc.uri()) r.context.push_back({uri, other.text()});
+  }
+  return r;
+}
+
+void LspServer::completion_request(const TextDocumentPositionParams& p, Reply reply, bool inline_api) {
+  auto it = documents_.find(p.uri);
+  if (it == documents_.end()) {
+    reply.error(RpcErrorCode::kInvalidParams, fmt::format("document {} is not open", p.uri));
+    return;
+  }
+  const TextDocument& doc = it->second;
+  const std::size_t at = doc.offset(p.position, encoding_);
+  const Position cursor = doc.position(at, encoding_);  // clamped
+  const Position line_start{cursor.line, 0};
+  const std::string typed(line_prefix(std::string_view(doc.text()).substr(0, at)));
+  auto request = std::make_shared<agent::CompletionRequest>(completion_request_for(doc, cursor, p.automatic));
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  const std::string key = reply.id().dump();
+  {
+    std::lock_guard lock(jobs_mutex_);
+    // Cancel-previous: a newer request for this document supersedes the one in flight.
+    if (auto prev = latest_by_document_.find(p.uri); prev != latest_by_document_.end()) prev->second->store(true);
+    latest_by_document_[p.uri] = cancel;
+    in_flight_[key] = cancel;
+    queue_.push_back(Job{reply.id(), cancel, [this, request, cancel, reply, key, typed, line_start, cursor, inline_api] {
+                           if (cancel->load()) {
+                             reply.error(RpcErrorCode::kRequestCancelled, "cancelled");
+                             return;
+                           }
+                           auto g = completions_.complete(*request, *cancel);
+                           if (cancel->load()) {
+                             reply.error(RpcErrorCode::kRequestCancelled, "cancelled");
+                             return;
+                           }
+                           if (!g.ok()) {
+                             reply.error(RpcErrorCode::kRequestFailed, g.error().message);
+                             return;
+                           }
+                           ++served_;
+                           json items = json::array();
+                           if (!g->text.empty()) {
+                             // The item replaces the line up to the cursor, so clients that filter
+                             // by the typed prefix keep showing it while the user types on.
+                             const Range range{line_start, cursor};
+                             if (inline_api) {
+                               items.push_back(InlineCompletionItem{typed + g->text, range});
+                             } else {
+                               items.push_back({{"label", typed + g->text},
+                                                {"kind", 1},
+                                                {"textEdit", {{"range", range}, {"newText", typed + g->text}}}});
+                             }
+                           }
+                           if (inline_api) {
+                             reply.result({{"items", items}});
+                           } else {
+                             reply.result({{"isIncomplete", false}, {"items", items}});
+                           }
+                         }});
+  }
+  jobs_cv_.notify_one();
+}
+
+void LspServer::worker_loop() {
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(jobs_mutex_);
+      jobs_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    job.work();
+    std::lock_guard lock(jobs_mutex_);
+    in_flight_.erase(job.id.dump());
+  }
+}
+
+void LspServer::handle(std::string body) {
+  auto parsed = parse_message(body);
+  if (auto* failure = std::get_if<RpcFailure>(&parsed)) {
+    transport_.write(make_error_response(failure->id, failure->code, failure->message));
+    return;
+  }
+  RpcMessage& m = std::get<RpcMessage>(parsed);
+  if (m.kind == RpcMessage::Kind::kResponse) return;  // we send no requests yet
+  if (m.kind == RpcMessage::Kind::kNotification) {
+    if (m.method == "exit") {
+      exit_requested_ = true;
+      return;
+    }
+    if (phase_ == Phase::kStarting) return;  // the spec: drop notifications before initialize
+    if (const auto* fn = table_.find_notification(m.method)) (*fn)(m.params);
+    return;
+  }
+  Reply reply(transport_, m.id);
+  if (phase_ == Phase::kStarting && m.method != "initialize") {
+    reply.error(RpcErrorCode::kServerNotInitialized, "the server is not initialized yet");
+    return;
+  }
+  if (phase_ != Phase::kStarting && m.method == "initialize") {
+    reply.error(RpcErrorCode::kInvalidRequest, "initialize was already received");
+    return;
+  }
+  if (phase_ == Phase::kShutDown) {
+    reply.error(RpcErrorCode::kInvalidRequest, "the server is shut down");
+    return;
+  }
+  const auto* fn = table_.find_request(m.method);
+  if (!fn) {
+    reply.error(RpcErrorCode::kMethodNotFound, fmt::format("method '{}' is not supported", m.method));
+    return;
+  }
+  (*fn)(m.params, std::move(reply));
+}
+
+int LspServer::run() {
+  while (!exit_requested_) {
+    std::optional<Incoming> in = transport_.read();
+    if (!in) break;  // end of stream without exit
+    if (!in->body) {
+      transport_.write(make_error_response(nullptr, RpcErrorCode::kParseError, in->frame_error));
+      if (in->fatal) break;
+      continue;
+    }
+    try {
+      handle(std::move(*in->body));
+    } catch (const std::exception& e) {  // a handler bug must not take the editor's server down
+      std::fprintf(stderr, "seek lsp: internal error: %s\n", e.what());
+    }
+  }
+  return exit_requested_ && phase_ == Phase::kShutDown ? 0 : 1;
+}
+
+}  // namespace seek::lsp

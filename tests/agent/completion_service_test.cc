@@ -1,0 +1,35 @@
+// The completion service: cleaning (one line, no repeat of the text after the cursor), the
+// model-free line-history backend, and cancellation.
+#include "agent/completion_service.h"
+
+#include <gtest/gtest.h>
+
+namespace seek::agent {
+namespace {
+
+TEST(CleanCompletion, KeepsOneLineAndDoesNotRepeatTheSuffix) {
+  EXPECT_EQ(clean_completion("foo(a, b);\nnext line", "", false), "foo(a, b);");
+  EXPECT_EQ(clean_completion("foo(a, b);\nnext line", "", true), "foo(a, b);\nnext line");
+  EXPECT_EQ(clean_completion("a, b)", ")\nrest", false), "a, b");  // the ')' already follows the cursor
+  EXPECT_EQ(clean_completion("x\r", "", false), "x");
+}
+
+TEST(LineHistoryBackend, ContinuesTheMostRecentMatchingLine) {
+  CompletionService service(make_line_history_backend());
+  std::atomic<bool> cancel{false};
+  CompletionRequest r;
+  r.prefix = "for (int i = 0; i < n; ++i) {\n}\nvoid g() {\n  for (int i";
+  r.suffix = "\n}\n";
+  auto g = service.complete(r, cancel);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->text, " = 0; i < n; ++i) {");
+  r.prefix = "nothing matches\n  zzz";
+  EXPECT_EQ(service.complete(r, cancel)->text, "");
+  r.context = {{"other.cc", "zzz_from_another_file();\n"}};
+  EXPECT_EQ(service.complete(r, cancel)->text, "_from_another_file();");
+  cancel = true;
+  EXPECT_TRUE(service.complete(r, cancel)->cancelled);
+}
+
+}  // namespace
+}  // namespace seek::agent
