@@ -139,14 +139,17 @@ asio::awaitable<void> Connection::read_loop() {
     if (ec) break;
     decoder_.feed(std::string_view(buffer.data(), n));
 
-    // Answer every complete frame; a bad frame gets an error reply, a fatal one closes.
+    // Answer every complete frame; a bad frame gets an error reply. An oversized one also
+    // closes the connection: local clients never send one, so its sender is not trusted
+    // with the socket (the LSP stdio transport instead skips it and goes on).
     while (auto event = decoder_.next()) {
       std::optional<std::string> reply;
       if (event->error) {
         log::info("connection {}: bad frame: {}: {}", id_, lsp::to_string(*event->error), event->detail);
-        reply = lsp::make_error_response(nullptr, event->fatal ? RpcErrorCode::kInvalidRequest : RpcErrorCode::kParseError,
+        const bool close = event->fatal || *event->error == lsp::FrameError::kBodyTooLarge;
+        reply = lsp::make_error_response(nullptr, close ? RpcErrorCode::kInvalidRequest : RpcErrorCode::kParseError,
                                          "bad frame: " + event->detail);
-        done = event->fatal;
+        done = close;
       } else {
         reply = handle_body(*event->body);
       }
