@@ -1,12 +1,8 @@
 // The completion service and its backends (see completion_service.h).
 #include "agent/completion_service.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <filesystem>
 
-#include "engine/model/fim.h"
 
 namespace seek::agent {
 namespace {
@@ -57,77 +53,9 @@ class LineHistoryBackend final : public CompletionBackend {
   }
 };
 
-class EngineBackend final : public CompletionBackend {
- public:
-  EngineBackend(std::unique_ptr<engine::DeepseekV4> model, engine::Tokenizer tokenizer)
-      : model_(std::move(model)), tokenizer_(std::move(tokenizer)) {}
-  std::string name() const override { return "local-engine"; }
-
-  Result<Generation> generate(const CompletionRequest& r, const std::atomic<bool>& cancel) override {
-    const auto deadline = std::chrono::steady_clock::now() + r.time_limit;
-    engine::FimRequest fim;
-    fim.prefix = r.prefix;
-    fim.suffix = r.suffix;
-    for (const ContextFile& f : r.context) fim.context.push_back({f.path, f.text});
-    fim.max_context_tokens = 4096;
-    SEEK_ASSIGN_OR_RETURN(engine::FimPrompt prompt, engine::build_fim_prompt(tokenizer_, fim));
-    engine::ModelState state = model_->new_state();
-    const std::int64_t vocab = model_->config().vocab_size;
-    Generation g;
-    std::int32_t next = -1;
-    // Greedy: the arg-max of the last row of each call.
-    const auto pick = [&](const float* rows, std::int64_t n) {
-      const float* last = rows + (n - 1) * vocab;
-      next = static_cast<std::int32_t>(std::max_element(last, last + vocab) - last);
-      return ok_status();
-    };
-    // The prompt in chunks laid out as one prefill (bit-identical), so a cancel lands
-    // within one chunk's time rather than after the whole prompt.
-    constexpr std::size_t kChunk = 32;
-    state.prompt_length = static_cast<std::int64_t>(prompt.ids.size());
-    std::vector<std::int32_t> chunk;
-    for (std::size_t begin = 0; begin < prompt.ids.size(); begin += kChunk) {
-      if (cancel.load()) {
-        g.cancelled = true;
-        return g;
-      }
-      chunk.assign(prompt.ids.begin() + static_cast<std::ptrdiff_t>(begin),
-                   prompt.ids.begin() + static_cast<std::ptrdiff_t>(std::min(prompt.ids.size(), begin + kChunk)));
-      SEEK_RETURN_IF_ERROR(model_->forward_rows(chunk, state, {}, pick));
-    }
-    const engine::TokenId eos = tokenizer_.token_to_id("<｜end▁of▁sentence｜>").value_or(-1);
-    for (int i = 0; i < r.max_tokens; ++i) {
-      if (cancel.load()) {
-        g.cancelled = true;
-        break;
-      }
-      if (next == eos || std::chrono::steady_clock::now() > deadline) break;
-      ++g.tokens;
-      // Control tokens and ids the tokenizer lacks (padding rows of the head, which a random
-      // model does pick) add no text.
-      if (!tokenizer_.is_special(next)) g.text += tokenizer_.token_bytes(next);
-      if (!r.multiline && g.text.find('\n') != std::string::npos) break;
-      std::vector<std::int32_t> one{next};
-      SEEK_RETURN_IF_ERROR(model_->forward_rows(one, state, {}, pick));
-    }
-    return g;
-  }
-
- private:
-  std::unique_ptr<engine::DeepseekV4> model_;
-  engine::Tokenizer tokenizer_;
-};
-
 }  // namespace
 
 std::unique_ptr<CompletionBackend> make_line_history_backend() { return std::make_unique<LineHistoryBackend>(); }
-
-Result<std::unique_ptr<CompletionBackend>> make_engine_backend(const std::string& model_dir) {
-  const std::string tokenizer_path = (std::filesystem::path(model_dir) / "tokenizer.json").string();
-  SEEK_ASSIGN_OR_RETURN(engine::Tokenizer tokenizer, engine::Tokenizer::load(tokenizer_path));
-  SEEK_ASSIGN_OR_RETURN(std::unique_ptr<engine::DeepseekV4> model, engine::DeepseekV4::load(model_dir));
-  return std::unique_ptr<CompletionBackend>(std::make_unique<EngineBackend>(std::move(model), std::move(tokenizer)));
-}
 
 std::string clean_completion(std::string text, const std::string& suffix, bool multiline) {
   if (!multiline) {
@@ -148,8 +76,20 @@ std::string clean_completion(std::string text, const std::string& suffix, bool m
 
 Result<Generation> CompletionService::complete(const CompletionRequest& request, const std::atomic<bool>& cancel) {
   std::lock_guard lock(mutex_);
+  // Typing into the last suggestion: serve its rest without a new generation.
+  if (request.path == last_.path && request.suffix == last_.suffix && request.prefix.size() > last_.prefix.size() &&
+      request.prefix.starts_with(last_.prefix)) {
+    const std::string_view typed = std::string_view(request.prefix).substr(last_.prefix.size());
+    if (typed.size() < last_.text.size() && std::string_view(last_.text).starts_with(typed)) {
+      Generation g;
+      g.text = last_.text.substr(typed.size());
+      g.from_cache = true;
+      return g;
+    }
+  }
   SEEK_ASSIGN_OR_RETURN(Generation g, backend_->generate(request, cancel));
   g.text = clean_completion(std::move(g.text), request.suffix, request.multiline);
+  if (!g.cancelled) last_ = {request.path, request.prefix, request.suffix, g.text};
   return g;
 }
 

@@ -1,7 +1,8 @@
 // The inline-completion service: builds a fill-in-the-middle request from the text around
 // the cursor and context from other open files, asks a backend for the middle, and cleans
 // the answer (one line unless the cursor sits on an empty line, no repeat of the text that
-// already follows the cursor). Backends: the local V4 engine (FIM prompt, greedy decode,
+// already follows the cursor). While the user types the characters of the last suggestion,
+// its rest is served without a new generation. Backends: the local V4 engine (FIM prompt, greedy decode,
 // cancellable between tokens) and a model-free one that continues lines seen earlier, so
 // editors work before a model is configured.
 #pragma once
@@ -37,8 +38,11 @@ struct CompletionRequest {
 /// What a backend produced before cleaning; `text` is the middle to insert at the cursor.
 struct Generation {
   std::string text;
-  int tokens = 0;
+  int tokens = 0;              ///< generated
   bool cancelled = false;
+  std::int64_t prompt_tokens = 0;  ///< engine: prompt length
+  std::int64_t reused_tokens = 0;  ///< engine: prompt tokens served from a cached prefix state
+  bool from_cache = false;         ///< the whole answer came from a cache (no model time)
 };
 
 class CompletionBackend {
@@ -65,8 +69,12 @@ class CompletionService {
   std::string backend_name() const { return backend_->name(); }
 
  private:
+  struct Shown {
+    std::string path, prefix, suffix, text;
+  };
   std::unique_ptr<CompletionBackend> backend_;
   std::mutex mutex_;  // one generation at a time per backend
+  Shown last_;        // the last suggestion served, for typing into it
 };
 
 /// The cleaning step alone (tested on its own): single-line cut, no repeat of the suffix.

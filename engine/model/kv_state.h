@@ -15,8 +15,9 @@
 namespace seek::engine {
 
 /// Compressed rows stored in pages that each cover kPageTokens original tokens (the lcm of
-/// the ratios: 32 CSA entries or 1 HCA entry per page), so pages can later be shared between
-/// sequences with the same prefix and persisted one by one.
+/// the ratios: 32 CSA entries or 1 HCA entry per page). Copies share pages: a page is only
+/// written while it fills, and a shared page is copied before that (copy on write), so a
+/// snapshot of a long sequence costs one partial page, not the whole cache.
 class PagedRows {
  public:
   static constexpr std::int64_t kPageTokens = 128;
@@ -28,8 +29,15 @@ class PagedRows {
     pages_.clear();
   }
   void append(const float* rows, std::int64_t n) {
+    const auto page_size = static_cast<std::size_t>(rows_per_page_ * width_);
     for (std::int64_t i = 0; i < n; ++i, ++count_) {
-      if (count_ % rows_per_page_ == 0) pages_.push_back(std::make_unique<float[]>(static_cast<std::size_t>(rows_per_page_ * width_)));
+      if (count_ % rows_per_page_ == 0) {
+        pages_.push_back(std::shared_ptr<float[]>(new float[page_size]));
+      } else if (pages_.back().use_count() > 1) {  // shared with a snapshot: copy before writing
+        std::shared_ptr<float[]> own(new float[page_size]);
+        std::copy_n(pages_.back().get(), page_size, own.get());
+        pages_.back() = std::move(own);
+      }
       std::copy_n(rows + i * width_, width_, pages_.back().get() + (count_ % rows_per_page_) * width_);
     }
   }
@@ -45,7 +53,7 @@ class PagedRows {
 
  private:
   std::int64_t rows_per_page_ = 1, width_ = 0, count_ = 0;
-  std::vector<std::unique_ptr<float[]>> pages_;
+  std::vector<std::shared_ptr<float[]>> pages_;
 };
 
 struct CompressorState {
@@ -75,6 +83,20 @@ struct ModelState {
   std::int64_t prompt_length = 0;
   std::vector<AttentionState> layers;  ///< main layers, then the MTP blocks
   Workspace scratch;                   ///< the forward pass's temporaries, reused call to call
+
+  ModelState() = default;
+  ModelState(ModelState&&) = default;
+  ModelState& operator=(ModelState&&) = default;
+  /// A snapshot: the same sequence state (compressed pages shared), fresh scratch.
+  ModelState(const ModelState& other) : position(other.position), prompt_length(other.prompt_length), layers(other.layers) {}
+  ModelState& operator=(const ModelState& other) {
+    if (this != &other) {
+      position = other.position;
+      prompt_length = other.prompt_length;
+      layers = other.layers;
+    }
+    return *this;
+  }
 };
 
 }  // namespace seek::engine

@@ -31,5 +31,40 @@ TEST(LineHistoryBackend, ContinuesTheMostRecentMatchingLine) {
   EXPECT_TRUE(service.complete(r, cancel)->cancelled);
 }
 
+// A backend that counts its calls and always suggests the same text.
+class CountingBackend final : public CompletionBackend {
+ public:
+  explicit CountingBackend(int* calls) : calls_(calls) {}
+  std::string name() const override { return "counting"; }
+  Result<Generation> generate(const CompletionRequest&, const std::atomic<bool>&) override {
+    ++*calls_;
+    Generation g;
+    g.text = "hello_world(42);";
+    return g;
+  }
+
+ private:
+  int* calls_;
+};
+
+TEST(CompletionService, TypingIntoASuggestionReusesItWithoutGenerating) {
+  int calls = 0;
+  CompletionService service(std::make_unique<CountingBackend>(&calls));
+  std::atomic<bool> cancel{false};
+  CompletionRequest r;
+  r.path = "a.cc";
+  r.prefix = "void f() {\n  ";
+  r.suffix = "\n}\n";
+  EXPECT_EQ(service.complete(r, cancel)->text, "hello_world(42);");
+  r.prefix += "hel";
+  auto g = service.complete(r, cancel);
+  EXPECT_EQ(g->text, "lo_world(42);");
+  EXPECT_TRUE(g->from_cache);
+  EXPECT_EQ(calls, 1);
+  r.prefix += "X";  // diverges from the suggestion: a new generation
+  EXPECT_EQ(service.complete(r, cancel)->text, "hello_world(42);");
+  EXPECT_EQ(calls, 2);
+}
+
 }  // namespace
 }  // namespace seek::agent

@@ -130,10 +130,19 @@ async function engineSession(model) {
   // A completion that finishes: the engine answers with an item (or none) at the cursor.
   const done = await connection.sendRequest(lsp.InlineCompletionRequest.type, { textDocument: { uri }, position, context: { triggerKind: 1 } });
   for (const item of done.items) {
-    assert.equal(item.range.start.line, 80);
+    assert.equal(item.range.start.line, position.line);
     assert.equal(item.range.end.character, 0);
   }
-  // Cancellation: -32800, and the server keeps serving.
+  // The same request again is answered from the cache.
+  const again = await connection.sendRequest(lsp.InlineCompletionRequest.type, { textDocument: { uri }, position, context: { triggerKind: 1 } });
+  assert.deepEqual(again, done);
+  // Cancellation: -32800, and the server keeps serving. An edit on the first line leaves
+  // no cached prefix, so there is a whole prompt to stop.
+  connection.sendNotification(lsp.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// edited\n' }],
+  });
+  position.line += 1;
   const source = new rpc.CancellationTokenSource();
   const pending = connection.sendRequest(lsp.InlineCompletionRequest.type, { textDocument: { uri }, position, context: { triggerKind: 1 } }, source.token);
   setTimeout(() => source.cancel(), 20);
