@@ -32,9 +32,10 @@ class EngineBackend final : public CompletionBackend {
   Result<Generation> generate(const CompletionRequest& r, const std::atomic<bool>& cancel) override {
     const auto deadline = std::chrono::steady_clock::now() + r.time_limit;
     engine::FimRequest fim;
-    fim.prefix = r.prefix;
+    fim.prefix = stable_prefix(r.prefix);
     fim.suffix = r.suffix;
     for (const ContextFile& f : r.context) fim.context.push_back({f.path, f.text});
+    fim.max_prefix_tokens = 6144;  // a hard cap; stable_prefix keeps it far below, usually
     fim.max_context_tokens = 8192;
     SEEK_ASSIGN_OR_RETURN(engine::FimPrompt prompt, engine::build_fim_prompt(tokenizer_, fim));
     const std::vector<std::int32_t> ids(prompt.ids.begin(), prompt.ids.end());
@@ -107,6 +108,19 @@ class EngineBackend final : public CompletionBackend {
   }
 
  private:
+  // The prefix from a line that moves only every kAnchorLines lines, kLookBackLines or more
+  // above the cursor. A prefix cut by token budget alone would shift by a line on every
+  // keystroke once the file is long, and every token after the cut would change: the cached
+  // prefix states would be useless exactly when they matter.
+  static std::string_view stable_prefix(std::string_view prefix) {
+    constexpr std::int64_t kAnchorLines = 64, kLookBackLines = 96;
+    const auto cursor_line = static_cast<std::int64_t>(std::count(prefix.begin(), prefix.end(), '\n'));
+    const std::int64_t first = std::max<std::int64_t>(0, cursor_line - kLookBackLines) / kAnchorLines * kAnchorLines;
+    std::size_t at = 0;
+    for (std::int64_t line = 0; line < first; ++line) at = prefix.find('\n', at) + 1;
+    return prefix.substr(at);
+  }
+
   static std::string answer_key(const std::vector<std::int32_t>& ids, const CompletionRequest& r) {
     std::string key(reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(std::int32_t));
     key += r.multiline ? 'm' : 's';
