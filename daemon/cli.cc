@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -77,11 +78,17 @@ int run_cli(int argc, char** argv) {
   start_cmd->add_option("--frame-timeout-ms", frame_timeout_ms, "Time a client has to finish a started message")
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->capture_default_str();
+  start_cmd->add_option("--model", start.server.model,
+                        "Checkpoint directory (else $SEEK_MODEL, else the embedded random-weight tiny model)");
   start_cmd->callback([&] {
     start.server.frame_limits.max_body_bytes = max_message_bytes;
     start.server.frame_timeout = std::chrono::milliseconds(frame_timeout_ms);
     start.forwarded_args = {"--log-level", start.log_level, "--max-message-bytes", std::to_string(max_message_bytes),
                             "--frame-timeout-ms", std::to_string(frame_timeout_ms)};
+    if (!start.server.model.empty()) {
+      start.forwarded_args.push_back("--model");
+      start.forwarded_args.push_back(std::filesystem::absolute(start.server.model).string());
+    }
     exit_code = daemon_start(start);
   });
 
@@ -194,7 +201,7 @@ int run_cli(int argc, char** argv) {
   // seek lsp [--no-daemon] [--model DIR]
   LspOptions lsp_options;
   CLI::App* lsp_cmd = app.add_subcommand("lsp", "Speak LSP on stdio (inline completion, agent commands)");
-  lsp_cmd->add_flag("--no-daemon", lsp_options.no_daemon, "Serve in this process (the daemon bridge comes later)");
+  lsp_cmd->add_flag("--no-daemon", lsp_options.no_daemon, "Serve in this process instead of bridging to the daemon");
   lsp_cmd->add_option("--model", lsp_options.model, "Checkpoint directory for the local engine (else SEEK_MODEL)");
   lsp_cmd->callback([&] { exit_code = run_lsp(lsp_options); });
 

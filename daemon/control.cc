@@ -22,15 +22,14 @@
 
 namespace seek::daemon {
 
-namespace {
-
-using namespace std::chrono_literals;
-
-// The running daemon's status, or the error that says why there is none.
 Result<nlohmann::json> query_status(const DaemonPaths& paths, std::chrono::milliseconds timeout) {
   SEEK_ASSIGN_OR_RETURN(DaemonClient client, DaemonClient::connect(paths.socket));
   return client.call("seek/status", nlohmann::json::object(), timeout);
 }
+
+namespace {
+
+using namespace std::chrono_literals;
 
 std::string log_tail(const std::filesystem::path& log, size_t max_lines) {
   std::ifstream in(log);

@@ -3,12 +3,18 @@
 // runs); status 0 with one JSON line, 3 when no daemon runs; stop 0 once it has exited.
 #pragma once
 
+#include <chrono>
 #include <string>
+
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "daemon/server.h"
 
 namespace seek::daemon {
+
+/// The running daemon's status, or the error that says why there is none.
+Result<nlohmann::json> query_status(const DaemonPaths& paths, std::chrono::milliseconds timeout);
 
 /// Exit code of `seek daemon status` when no daemon is running.
 inline constexpr int kExitNotRunning = 3;

@@ -1,6 +1,7 @@
-// `seek lsp`: LSP over stdio. With --no-daemon (and, until the daemon bridge lands, always)
-// the server runs in this process on a completion backend: the local engine on --model DIR
-// (or SEEK_MODEL), else the model-free line-history backend.
+// `seek lsp`: LSP over stdio. By default a bridge to the daemon's LSP socket (the daemon is
+// started, with --model DIR or SEEK_MODEL, if none runs; its sessions share one engine).
+// With --no-daemon the server runs in this process: the local engine on --model DIR (or
+// SEEK_MODEL), else the model-free line-history backend.
 #pragma once
 
 #include <string>

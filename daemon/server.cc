@@ -21,7 +21,11 @@
 #include <fmt/format.h>
 
 #include "base/check.h"
+#include "agent/completion_service.h"
 #include "base/log.h"
+#include "daemon/default_model.h"
+#include "daemon/lsp_service.h"
+#include "daemon/version.h"
 #include "daemon/connection.h"
 #include "daemon/instance_lock.h"
 #include "daemon/method_table.h"
@@ -170,19 +174,32 @@ Status run_daemon(const ServerOptions& options) {
   SEEK_RETURN_IF_ERROR(check_socket_path(options.paths.socket));
   SEEK_ASSIGN_OR_RETURN(InstanceLock lock, InstanceLock::acquire(options.paths.lock));
 
+  // The model every LSP session shares, loaded when the first session needs it: start-up
+  // stays instant (concurrent starts settle on the lock and the socket at once).
+  LspService lsp_service(
+      [model_flag = options.model]() -> Result<std::unique_ptr<agent::CompletionBackend>> {
+        SEEK_ASSIGN_OR_RETURN(ModelChoice model, resolve_model(model_flag));
+        log::info("loading model {}{}", model.dir, model.embedded_default ? " (the embedded default: random weights)" : "");
+        return agent::make_engine_backend(model.dir);
+      },
+      std::string(version()));
+
   asio::io_context io(1);
   Server server(io, options);
   SEEK_RETURN_IF_ERROR(server.listen());
+  SEEK_RETURN_IF_ERROR(lsp_service.start(options.paths.dir / "lsp.sock"));
   server.start();
   log::info("seek daemon (pid {}) listening on {}", ::getpid(), options.paths.socket.string());
+  Status result = ok_status();
   try {
     io.run();
   } catch (const std::exception& e) {
     server.stop();
-    return make_error(ErrorCode::kInternal, std::string("daemon event loop: ") + e.what());
+    result = make_error(ErrorCode::kInternal, std::string("daemon event loop: ") + e.what());
   }
+  lsp_service.stop();
   log::info("seek daemon stopped");
-  return ok_status();
+  return result;
 }
 
 }  // namespace seek::daemon

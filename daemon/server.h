@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 
 #include "base/result.h"
 #include "daemon/paths.h"
@@ -18,6 +19,7 @@ struct ServerOptions {
   std::chrono::milliseconds frame_timeout{30'000};    ///< a started frame must complete within this
   std::chrono::milliseconds write_timeout{30'000};    ///< a reply must be taken by the peer within this
   size_t max_clients = 256;                           ///< further connections are refused
+  std::string model;  ///< checkpoint directory; empty: $SEEK_MODEL, else the embedded default
 };
 
 /// Runs the daemon in this process until seek/shutdown, SIGTERM or SIGINT. kAlreadyExists when
