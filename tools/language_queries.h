@@ -18,8 +18,11 @@ namespace seek::tools {
 ///   @name        the defined name
 ///   @scope       a node that encloses definitions without being one (a Rust `impl`), named by @name
 ///   @qualifier   an extra enclosing scope written in the definition (a Go method's receiver type)
+/// The query is `family_definitions` (shared by C/C++, or by JavaScript/TypeScript/TSX) followed
+/// by `definitions`.
 struct LanguageQueries {
   const TSLanguage* (*grammar)();
+  std::string_view family_definitions;
   std::string_view definitions;
   std::string_view scope_separator;
   std::span<const std::string_view> extra_identifier_types;

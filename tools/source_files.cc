@@ -74,7 +74,7 @@ std::string_view to_string(Language language) {
     case Language::kJson: return "json";
     case Language::kPython: return "python";
     case Language::kRust: return "rust";
-    case Language::kTsx: return "typescriptreact";
+    case Language::kTsx: return "tsx";
     case Language::kTypeScript: return "typescript";
   }
   return "unknown";

@@ -12,8 +12,9 @@ namespace seek::tools {
 
 /// The languages the index parses, one tree-sitter grammar each.
 enum class Language { kBash, kC, kCpp, kGo, kJava, kJavaScript, kJson, kPython, kRust, kTsx, kTypeScript };
+inline constexpr std::size_t kLanguageCount = 11;
 
-/// A stable lower-case name ("cpp", "typescript"), close to LSP language ids.
+/// A stable lower-case name ("cpp", "typescript", "tsx").
 std::string_view to_string(Language language);
 
 /// The language of `path` from its extension; for a file without one, from a `#!` line at the

@@ -77,6 +77,7 @@ struct FileSymbols {
 /// a query cursor, so it is cheap to reuse and must not be shared between threads.
 class SymbolExtractor {
  public:
+  /// A parser with no language yet; extract() sets one per call.
   SymbolExtractor();
   ~SymbolExtractor();
   SymbolExtractor(const SymbolExtractor&) = delete;
