@@ -1,6 +1,8 @@
 // The completion service and its backends (see completion_service.h).
 #include "agent/completion_service.h"
 
+#include "agent/workspace_context.h"
+
 #include <algorithm>
 
 
@@ -74,6 +76,33 @@ std::string clean_completion(std::string text, const std::string& suffix, bool m
   return text;
 }
 
+// The prompt's context: other open files first (they change least, so the engine's cached
+// prefix states survive), then the definitions of the symbols used near the cursor, from the
+// repository index. Definitions get their budget first; open files share what is left.
+CompletionRequest with_context(const CompletionRequest& request) {
+  constexpr std::size_t kContextChars = 24000, kDefinitionChars = 6000;
+  constexpr std::size_t kNearCursorChars = 2000;
+  CompletionRequest r = request;
+  std::vector<ContextFile> definitions;
+  if (r.workspace) {
+    const std::string_view prefix(r.prefix);
+    const std::string_view near = prefix.substr(prefix.size() - std::min(prefix.size(), kNearCursorChars));
+    definitions = r.workspace->definitions_for(near, r.file, kDefinitionChars);
+  }
+  std::size_t used = 0;
+  for (const ContextFile& d : definitions) used += d.text.size();
+  std::vector<ContextFile> context;
+  for (const ContextFile& f : r.context) {
+    if (used >= kContextChars) break;
+    ContextFile part{f.path, f.text.substr(0, kContextChars - used)};
+    used += part.text.size();
+    context.push_back(std::move(part));
+  }
+  for (ContextFile& d : definitions) context.push_back(std::move(d));
+  r.context = std::move(context);
+  return r;
+}
+
 Result<Generation> CompletionService::complete(const CompletionRequest& request, const std::atomic<bool>& cancel) {
   std::lock_guard lock(mutex_);
   // Typing into the last suggestion: serve its rest without a new generation.
@@ -87,7 +116,13 @@ Result<Generation> CompletionService::complete(const CompletionRequest& request,
       return g;
     }
   }
-  SEEK_ASSIGN_OR_RETURN(Generation g, backend_->generate(request, cancel));
+  const CompletionRequest prompt = with_context(request);
+  SEEK_ASSIGN_OR_RETURN(Generation g, backend_->generate(prompt, cancel));
+  for (const ContextFile& f : prompt.context) g.context.push_back(f.path);
+  {
+    std::lock_guard context_lock(context_mutex_);
+    last_context_ = g.context;
+  }
   g.text = clean_completion(std::move(g.text), request.suffix, request.multiline);
   if (!g.cancelled) last_ = {request.path, request.prefix, request.suffix, g.text};
   return g;

@@ -25,11 +25,15 @@ struct ContextFile {
   std::string text;
 };
 
+class WorkspaceContext;
+
 struct CompletionRequest {
   std::string path;    ///< the document's path or URI, shown to the model
+  std::string file;    ///< its absolute path on disk, when it has one
+  std::shared_ptr<WorkspaceContext> workspace;  ///< the repository index of its workspace
   std::string prefix;  ///< document text before the cursor
   std::string suffix;  ///< document text after the cursor
-  std::vector<ContextFile> context;  ///< most important first (other open files)
+  std::vector<ContextFile> context;  ///< other open files, in a stable order
   bool multiline = false;
   int max_tokens = 64;
   std::chrono::milliseconds time_limit{5000};
@@ -43,6 +47,7 @@ struct Generation {
   std::int64_t prompt_tokens = 0;  ///< engine: prompt length
   std::int64_t reused_tokens = 0;  ///< engine: prompt tokens served from a cached prefix state
   bool from_cache = false;         ///< the whole answer came from a cache (no model time)
+  std::vector<std::string> context;  ///< the snippets the prompt carried (paths, in order)
 };
 
 class CompletionBackend {
@@ -67,6 +72,11 @@ class CompletionService {
   /// The text to insert at the cursor (empty: nothing worth showing). Errors are host faults.
   Result<Generation> complete(const CompletionRequest& request, const std::atomic<bool>& cancel);
   std::string backend_name() const { return backend_->name(); }
+  /// The snippets of the last generated completion's prompt (for seek/status).
+  std::vector<std::string> last_context() const {
+    std::lock_guard lock(context_mutex_);  // not mutex_: that one is held for a whole generation
+    return last_context_;
+  }
 
  private:
   struct Shown {
@@ -75,7 +85,13 @@ class CompletionService {
   std::unique_ptr<CompletionBackend> backend_;
   std::mutex mutex_;  // one generation at a time per backend
   Shown last_;        // the last suggestion served, for typing into it
+  mutable std::mutex context_mutex_;
+  std::vector<std::string> last_context_;
 };
+
+/// The request with its context laid out for the prompt (open files, then definitions of
+/// the symbols near the cursor from the workspace index), within a character budget.
+CompletionRequest with_context(const CompletionRequest& request);
 
 /// The cleaning step alone (tested on its own): single-line cut, no repeat of the suffix.
 std::string clean_completion(std::string text, const std::string& suffix, bool multiline);

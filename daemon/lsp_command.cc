@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "agent/completion_service.h"
+#include "base/log.h"
 #include "daemon/control.h"
 #include "daemon/paths.h"
 #include "daemon/version.h"
@@ -130,6 +131,8 @@ int bridge(int sock) {
 }  // namespace
 
 int run_lsp(const LspOptions& options) {
+  // stdout carries LSP frames: every log line goes to stderr (spdlog's default is stdout).
+  log::setup("warn");
   std::string model = options.model;
   if (model.empty()) {
     if (const char* env = std::getenv("SEEK_MODEL"); env && *env) model = env;

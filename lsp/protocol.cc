@@ -17,6 +17,33 @@ std::int64_t non_negative_at(const json& j, const char* key) {
 
 }  // namespace
 
+std::optional<std::string> file_uri_to_path(std::string_view uri) {
+  constexpr std::string_view kScheme = "file://";
+  if (!uri.starts_with(kScheme)) return std::nullopt;
+  uri.remove_prefix(kScheme.size());
+  if (!uri.starts_with('/')) {  // file://host/path: only the local host
+    const std::size_t slash = uri.find('/');
+    if (slash == std::string_view::npos || (uri.substr(0, slash) != "localhost")) return std::nullopt;
+    uri.remove_prefix(slash);
+  }
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string path;
+  for (std::size_t i = 0; i < uri.size(); ++i) {
+    if (uri[i] == '%' && i + 2 < uri.size() && hex(uri[i + 1]) >= 0 && hex(uri[i + 2]) >= 0) {
+      path += static_cast<char>(hex(uri[i + 1]) * 16 + hex(uri[i + 2]));
+      i += 2;
+    } else {
+      path += uri[i];
+    }
+  }
+  return path;
+}
+
 void to_json(json& j, const Position& p) { j = json{{"line", p.line}, {"character", p.character}}; }
 void from_json(const json& j, Position& p) {
   p.line = non_negative_at(j, "line");
@@ -31,6 +58,11 @@ void from_json(const json& j, Range& r) {
 void from_json(const json& j, InitializeParams& p) {
   if (!j.is_object()) throw json::type_error::create(302, "initialize params must be an object", &j);
   if (j.contains("rootUri") && j["rootUri"].is_string()) p.root_uri = j["rootUri"].get<std::string>();
+  if (!p.root_uri && j.contains("workspaceFolders") && j["workspaceFolders"].is_array() && !j["workspaceFolders"].empty() &&
+      j["workspaceFolders"][0].is_object() && j["workspaceFolders"][0].contains("uri") &&
+      j["workspaceFolders"][0]["uri"].is_string()) {
+    p.root_uri = j["workspaceFolders"][0]["uri"].get<std::string>();
+  }
   const json caps = j.value("capabilities", json::object());
   if (!caps.is_object()) throw json::type_error::create(302, "capabilities must be an object", &caps);
   if (caps.contains("general") && caps["general"].is_object() && caps["general"].contains("positionEncodings")) {

@@ -21,8 +21,11 @@ void from_json(const json& j, Position& p);
 void to_json(json& j, const Range& r);
 void from_json(const json& j, Range& r);
 
+/// The local path of a file:// URI (percent-decoded), or nullopt for other schemes.
+std::optional<std::string> file_uri_to_path(std::string_view uri);
+
 struct InitializeParams {
-  std::optional<std::string> root_uri;
+  std::optional<std::string> root_uri;  ///< rootUri, else the first workspace folder
   std::vector<std::string> position_encodings;  ///< general.positionEncodings, client's preference order
   bool work_done_progress = false;              ///< window.workDoneProgress
 };

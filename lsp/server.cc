@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 namespace seek::lsp {
 namespace {
@@ -31,6 +33,10 @@ LspServer::LspServer(Transport& transport, agent::CompletionService& completions
 
 LspServer::~LspServer() {
   {
+    std::lock_guard lock(progress_sink_->mutex);
+    progress_sink_->transport = nullptr;
+  }
+  {
     std::lock_guard lock(jobs_mutex_);
     stopping_ = true;
     for (auto& [id, flag] : in_flight_) flag->store(true);
@@ -49,6 +55,12 @@ void LspServer::bind_methods() {
       return;
     }
     encoding_ = negotiate(p.position_encodings);
+    client_progress_ = p.work_done_progress;
+    if (p.root_uri) {
+      if (auto root = file_uri_to_path(*p.root_uri); root && std::filesystem::is_directory(*root)) {
+        workspace_ = agent::workspace_context_for(std::filesystem::canonical(*root));
+      }
+    }
     phase_ = Phase::kRunning;
     reply.result({
         {"capabilities",
@@ -64,7 +76,7 @@ void LspServer::bind_methods() {
     phase_ = Phase::kShutDown;
     reply.result(nullptr);
   });
-  table_.raw_notification("initialized", [](const json&) {});
+  table_.raw_notification("initialized", [this](const json&) { start_indexing(); });
   table_.raw_notification("exit", [this](const json&) { exit_requested_ = true; });
 
   table_.notification<DidOpenParams>("textDocument/didOpen", [this](DidOpenParams p) {
@@ -82,7 +94,10 @@ void LspServer::bind_methods() {
     }
   });
   table_.notification<DocumentParams>("textDocument/didClose", [this](DocumentParams p) { documents_.erase(p.uri); });
-  table_.notification<DocumentParams>("textDocument/didSave", [](DocumentParams) {});
+  table_.notification<DocumentParams>("textDocument/didSave", [this](DocumentParams p) {
+    if (!workspace_) return;
+    if (auto path = file_uri_to_path(p.uri)) workspace_->file_saved(*path);
+  });
   table_.notification<CancelParams>("$/cancelRequest", [this](CancelParams p) {
     std::lock_guard lock(jobs_mutex_);
     if (auto it = in_flight_.find(p.id.dump()); it != in_flight_.end()) it->second->store(true);
@@ -97,10 +112,21 @@ void LspServer::bind_methods() {
     completion_request(p, std::move(r), false);
   });
   table_.raw_request("seek/status", [this](const json&, Reply reply) {
+    json index = nullptr;
+    if (workspace_) {
+      const auto stats = workspace_->stats();
+      index = {{"root", workspace_->root().string()},
+               {"ready", workspace_->ready()},
+               {"files", stats.files_indexed},
+               {"definitions", stats.definitions},
+               {"buildMs", stats.build_time.count()}};
+    }
     reply.result({{"backend", completions_.backend_name()},
+                  {"index", index},
                   {"positionEncoding", to_string(encoding_)},
                   {"documents", documents_.size()},
                   {"completionsServed", served_.load()},
+                  {"lastContext", completions_.last_context()},
                   {"completionsShown", shown_.load()},
                   {"completionsPartiallyAccepted", partially_accepted_.load()},
                   {"version", info_.version}});
@@ -118,6 +144,15 @@ agent::CompletionRequest LspServer::completion_request_for(const TextDocument& d
   const std::size_t at = doc.offset(cursor, encoding_);
   agent::CompletionRequest r;
   r.path = doc.uri();
+  r.workspace = workspace_;
+  if (auto file = file_uri_to_path(doc.uri())) {
+    r.file = *file;
+    if (workspace_) {  // the model sees workspace-relative paths, like the snippets
+      std::error_code ec;
+      const auto rel = std::filesystem::relative(*file, workspace_->root(), ec);
+      if (!ec && !rel.empty() && !rel.native().starts_with("..")) r.path = rel.generic_string();
+    }
+  }
   r.prefix = doc.text().substr(0, at);
   r.suffix = doc.text().substr(at);
   // Multi-line when the cursor's line holds only indentation; one line otherwise.
@@ -187,6 +222,45 @@ void LspServer::completion_request(const TextDocumentPositionParams& p, Reply re
                          }});
   }
   jobs_cv_.notify_one();
+}
+
+// Builds the workspace's index in the background, reporting $/progress when the client
+// takes it (window/workDoneProgress/create first, as the spec requires).
+void LspServer::start_indexing() {
+  if (!workspace_) return;
+  std::string token;
+  if (client_progress_) {
+    token = "seek-index";
+    transport_.write(make_request("seek-progress-create", "window/workDoneProgress/create", {{"token", token}}));
+  }
+  auto last_report = std::make_shared<std::chrono::steady_clock::time_point>();
+  auto begun = std::make_shared<bool>(false);
+  progress_sink_->transport = &transport_;
+  workspace_->start_indexing([sink = progress_sink_, token, last_report, begun](std::size_t done, std::size_t total,
+                                                                              bool finished) {
+    if (token.empty()) return;
+    std::lock_guard lock(sink->mutex);
+    if (!sink->transport) return;  // the session is gone
+    Transport& out = *sink->transport;
+    if (!*begun) {
+      *begun = true;
+      out.write(make_notification(
+          "$/progress", {{"token", token}, {"value", {{"kind", "begin"}, {"title", "seek: indexing"}, {"percentage", 0}}}}));
+    }
+    if (finished) {
+      out.write(make_notification(
+          "$/progress", {{"token", token}, {"value", {{"kind", "end"}, {"message", fmt::format("{} files", done)}}}}));
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - *last_report < std::chrono::milliseconds(100)) return;  // a report per 100 ms is plenty
+    *last_report = now;
+    const int percent = total == 0 ? 0 : static_cast<int>(100 * done / total);
+    out.write(make_notification("$/progress", {{"token", token},
+                                                      {"value", {{"kind", "report"},
+                                                                 {"percentage", percent},
+                                                                 {"message", fmt::format("{}/{} files", done, total)}}}}));
+  });
 }
 
 void LspServer::worker_loop() {

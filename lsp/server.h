@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "agent/completion_service.h"
+#include "agent/workspace_context.h"
 #include "lsp/method_table.h"
 #include "lsp/protocol.h"
 #include "lsp/transport.h"
@@ -48,6 +49,7 @@ class LspServer {
   void handle(std::string body);
   void completion_request(const TextDocumentPositionParams& params, Reply reply, bool inline_api);
   void worker_loop();
+  void start_indexing();
   agent::CompletionRequest completion_request_for(const TextDocument& doc, Position cursor, bool automatic) const;
 
   Transport& transport_;
@@ -57,7 +59,16 @@ class LspServer {
   PositionEncoding encoding_ = PositionEncoding::kUtf16;
   enum class Phase { kStarting, kRunning, kShutDown } phase_ = Phase::kStarting;
   bool exit_requested_ = false;
+  bool client_progress_ = false;  // the client takes window/workDoneProgress
   std::map<std::string, TextDocument> documents_;
+  std::shared_ptr<agent::WorkspaceContext> workspace_;  // the repository index of rootUri
+  // Where index progress goes: the builder thread outlives this session, so it writes
+  // through this, which the destructor disconnects.
+  struct ProgressSink {
+    std::mutex mutex;
+    Transport* transport = nullptr;
+  };
+  std::shared_ptr<ProgressSink> progress_sink_ = std::make_shared<ProgressSink>();
 
   // Requests in flight, by id (as JSON text), and the latest completion per document.
   std::mutex jobs_mutex_;
