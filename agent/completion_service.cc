@@ -59,10 +59,24 @@ class LineHistoryBackend final : public CompletionBackend {
 
 std::unique_ptr<CompletionBackend> make_line_history_backend() { return std::make_unique<LineHistoryBackend>(); }
 
-std::string clean_completion(std::string text, const std::string& suffix, bool multiline) {
+std::string clean_completion(std::string text, const std::string& suffix, bool multiline, std::size_t scope_indent) {
   if (!multiline) {
     const std::size_t nl = text.find('\n');
     if (nl != std::string::npos) text.resize(nl);
+  } else {
+    // End of the enclosing scope: stop before the first later line that is indented less
+    // than the cursor's line (the block the cursor is in has ended), and drop trailing
+    // blank lines.
+    for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', nl + 1)) {
+      const std::size_t start = nl + 1;
+      const std::size_t first = text.find_first_not_of(" \t", start);
+      if (first == std::string::npos || text[first] == '\n' || text[first] == '\r') continue;  // blank line
+      if (first - start < scope_indent) {
+        text.resize(nl);
+        break;
+      }
+    }
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\t')) text.pop_back();
   }
   // Do not repeat what already follows the cursor on its line (a closing bracket, say).
   const std::string_view rest = std::string_view(suffix).substr(0, std::min(suffix.find('\n'), suffix.size()));
@@ -123,7 +137,9 @@ Result<Generation> CompletionService::complete(const CompletionRequest& request,
     std::lock_guard context_lock(context_mutex_);
     last_context_ = g.context;
   }
-  g.text = clean_completion(std::move(g.text), request.suffix, request.multiline);
+  const std::string_view line = current_line_prefix(request.prefix);
+  const std::size_t indent = std::min(line.find_first_not_of(" \t"), line.size());
+  g.text = clean_completion(std::move(g.text), request.suffix, request.multiline, indent);
   if (!g.cancelled) last_ = {request.path, request.prefix, request.suffix, g.text};
   return g;
 }

@@ -93,7 +93,9 @@ class CompletionService {
 /// the symbols near the cursor from the workspace index), within a character budget.
 CompletionRequest with_context(const CompletionRequest& request);
 
-/// The cleaning step alone (tested on its own): single-line cut, no repeat of the suffix.
-std::string clean_completion(std::string text, const std::string& suffix, bool multiline);
+/// The cleaning step alone (tested on its own): a single-line cut, or for multi-line text a
+/// cut where the enclosing scope ends (a line indented less than `scope_indent`, the cursor
+/// line's indentation); and no repeat of the text that follows the cursor on its line.
+std::string clean_completion(std::string text, const std::string& suffix, bool multiline, std::size_t scope_indent = 0);
 
 }  // namespace seek::agent

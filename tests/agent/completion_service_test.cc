@@ -12,6 +12,10 @@ TEST(CleanCompletion, KeepsOneLineAndDoesNotRepeatTheSuffix) {
   EXPECT_EQ(clean_completion("foo(a, b);\nnext line", "", true), "foo(a, b);\nnext line");
   EXPECT_EQ(clean_completion("a, b)", ")\nrest", false), "a, b");  // the ')' already follows the cursor
   EXPECT_EQ(clean_completion("x\r", "", false), "x");
+  // Multi-line at indentation 4: the body goes on while indented, stops where the scope ends.
+  EXPECT_EQ(clean_completion("total = 0\n    for x in xs:\n        total += x\n\n    return total\ndef other():\n    pass", "", true, 4),
+            "total = 0\n    for x in xs:\n        total += x\n\n    return total");
+  EXPECT_EQ(clean_completion("a\nb\n\n", "", true, 0), "a\nb");
 }
 
 TEST(LineHistoryBackend, ContinuesTheMostRecentMatchingLine) {
