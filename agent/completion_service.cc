@@ -90,11 +90,12 @@ std::string clean_completion(std::string text, const std::string& suffix, bool m
   return text;
 }
 
-// The prompt's context: other open files first (they change least, so the engine's cached
-// prefix states survive), then the definitions of the symbols used near the cursor, from the
-// repository index. Definitions get their budget first; open files share what is left.
+// The prompt's context, in order of how rarely it changes (so the engine's cached prefix
+// states survive): other open files, then the definitions of the symbols used near the
+// cursor (from the repository index), then recently edited places. Definitions and edits
+// get their budgets first; open files share what is left.
 CompletionRequest with_context(const CompletionRequest& request) {
-  constexpr std::size_t kContextChars = 24000, kDefinitionChars = 6000;
+  constexpr std::size_t kContextChars = 24000, kDefinitionChars = 6000, kEditChars = 2000;
   constexpr std::size_t kNearCursorChars = 2000;
   CompletionRequest r = request;
   std::vector<ContextFile> definitions;
@@ -103,7 +104,14 @@ CompletionRequest with_context(const CompletionRequest& request) {
     const std::string_view near = prefix.substr(prefix.size() - std::min(prefix.size(), kNearCursorChars));
     definitions = r.workspace->definitions_for(near, r.file, kDefinitionChars);
   }
-  std::size_t used = 0;
+  std::vector<ContextFile> edits;
+  std::size_t edit_chars = 0;
+  for (const ContextFile& e : r.recent_edits) {
+    if (edit_chars + e.text.size() > kEditChars) break;
+    edit_chars += e.text.size();
+    edits.push_back(e);
+  }
+  std::size_t used = edit_chars;
   for (const ContextFile& d : definitions) used += d.text.size();
   std::vector<ContextFile> context;
   for (const ContextFile& f : r.context) {
@@ -113,7 +121,9 @@ CompletionRequest with_context(const CompletionRequest& request) {
     context.push_back(std::move(part));
   }
   for (ContextFile& d : definitions) context.push_back(std::move(d));
+  for (ContextFile& e : edits) context.push_back(std::move(e));
   r.context = std::move(context);
+  r.recent_edits.clear();
   return r;
 }
 

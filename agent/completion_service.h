@@ -34,6 +34,7 @@ struct CompletionRequest {
   std::string prefix;  ///< document text before the cursor
   std::string suffix;  ///< document text after the cursor
   std::vector<ContextFile> context;  ///< other open files, in a stable order
+  std::vector<ContextFile> recent_edits;  ///< lines around recently edited places, most recent first
   bool multiline = false;
   int max_tokens = 64;
   std::chrono::milliseconds time_limit{5000};

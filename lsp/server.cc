@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 
@@ -91,9 +92,13 @@ void LspServer::bind_methods() {
         std::fprintf(stderr, "seek lsp: %s: %s\n", p.uri.c_str(), s.error().message.c_str());
         return;
       }
+      if (c.range) note_edit(p.uri, c.range->start.line);
     }
   });
-  table_.notification<DocumentParams>("textDocument/didClose", [this](DocumentParams p) { documents_.erase(p.uri); });
+  table_.notification<DocumentParams>("textDocument/didClose", [this](DocumentParams p) {
+    documents_.erase(p.uri);
+    std::erase_if(recent_edits_, [&](const Edit& e) { return e.uri == p.uri; });
+  });
   table_.notification<DocumentParams>("textDocument/didSave", [this](DocumentParams p) {
     if (!workspace_) return;
     if (auto path = file_uri_to_path(p.uri)) workspace_->file_saved(*path);
@@ -143,16 +148,9 @@ void LspServer::bind_methods() {
 agent::CompletionRequest LspServer::completion_request_for(const TextDocument& doc, Position cursor, bool automatic) const {
   const std::size_t at = doc.offset(cursor, encoding_);
   agent::CompletionRequest r;
-  r.path = doc.uri();
+  r.path = display_path(doc.uri());
   r.workspace = workspace_;
-  if (auto file = file_uri_to_path(doc.uri())) {
-    r.file = *file;
-    if (workspace_) {  // the model sees workspace-relative paths, like the snippets
-      std::error_code ec;
-      const auto rel = std::filesystem::relative(*file, workspace_->root(), ec);
-      if (!ec && !rel.empty() && !rel.native().starts_with("..")) r.path = rel.generic_string();
-    }
-  }
+  if (auto file = file_uri_to_path(doc.uri())) r.file = *file;
   r.prefix = doc.text().substr(0, at);
   r.suffix = doc.text().substr(at);
   // Multi-line when the cursor's line holds only indentation; one line otherwise.
@@ -161,9 +159,40 @@ agent::CompletionRequest LspServer::completion_request_for(const TextDocument& d
   r.time_limit = std::chrono::milliseconds(automatic ? 3000 : 10000);
   // Other open documents as context, stable order (by URI) so the prompt prefix is reused.
   for (const auto& [uri, other] : documents_) {
-    if (uri != doc.uri()) r.context.push_back({uri, other.text()});
+    if (uri != doc.uri()) r.context.push_back({display_path(uri), other.text()});
+  }
+  // Recently edited places elsewhere (most recent first): a few lines around each.
+  for (const Edit& e : recent_edits_) {
+    if (e.uri == doc.uri() && std::abs(e.line - cursor.line) <= kEditRadius * 3) continue;  // already in the prefix/suffix
+    auto other = documents_.find(e.uri);
+    if (other == documents_.end()) continue;
+    const TextDocument& d = other->second;
+    const std::size_t begin = d.offset({std::max<std::int64_t>(0, e.line - kEditRadius), 0}, encoding_);
+    const std::size_t end = d.offset({e.line + kEditRadius + 1, 0}, encoding_);
+    if (end > begin) {
+      r.recent_edits.push_back({fmt::format("{}:{} (edited)", display_path(e.uri), e.line + 1), d.text().substr(begin, end - begin)});
+    }
   }
   return r;
+}
+
+// What the model sees as a document's name: workspace-relative like the index's snippets,
+// else the URI.
+std::string LspServer::display_path(const std::string& uri) const {
+  if (!workspace_) return uri;
+  auto file = file_uri_to_path(uri);
+  if (!file) return uri;
+  std::error_code ec;
+  const auto rel = std::filesystem::relative(*file, workspace_->root(), ec);
+  if (ec || rel.empty() || rel.native().starts_with("..")) return uri;
+  return rel.generic_string();
+}
+
+void LspServer::note_edit(const std::string& uri, std::int64_t line) {
+  // One entry per place: an edit within a few lines of a remembered one refreshes it.
+  std::erase_if(recent_edits_, [&](const Edit& e) { return e.uri == uri && std::abs(e.line - line) <= kEditRadius; });
+  recent_edits_.push_front({uri, line});
+  if (recent_edits_.size() > kRecentEdits) recent_edits_.pop_back();
 }
 
 void LspServer::completion_request(const TextDocumentPositionParams& p, Reply reply, bool inline_api) {

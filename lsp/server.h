@@ -50,6 +50,8 @@ class LspServer {
   void completion_request(const TextDocumentPositionParams& params, Reply reply, bool inline_api);
   void worker_loop();
   void start_indexing();
+  void note_edit(const std::string& uri, std::int64_t line);
+  std::string display_path(const std::string& uri) const;
   agent::CompletionRequest completion_request_for(const TextDocument& doc, Position cursor, bool automatic) const;
 
   Transport& transport_;
@@ -61,6 +63,13 @@ class LspServer {
   bool exit_requested_ = false;
   bool client_progress_ = false;  // the client takes window/workDoneProgress
   std::map<std::string, TextDocument> documents_;
+  struct Edit {
+    std::string uri;
+    std::int64_t line = 0;
+  };
+  static constexpr std::size_t kRecentEdits = 6;
+  static constexpr std::int64_t kEditRadius = 3;
+  std::deque<Edit> recent_edits_;  // most recent first
   std::shared_ptr<agent::WorkspaceContext> workspace_;  // the repository index of rootUri
   // Where index progress goes: the builder thread outlives this session, so it writes
   // through this, which the destructor disconnects.

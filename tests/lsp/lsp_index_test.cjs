@@ -56,10 +56,23 @@ const uri = (rel) => 'file://' + path.join(root, rel);
     await c.sendRequest(lsp.InlineCompletionRequest.type, { textDocument: { uri: uri('main.py') }, position: { line: 3, character: 21 }, context: { triggerKind: 1 } });
     status = await c.sendRequest('seek/status', {});
     assert.deepEqual(status.lastContext, ['lib/geometry.py:5', 'lib/geometry.py:1'], JSON.stringify(status.lastContext));
+
+    // Another open file and a recent edit in it join the context: the open file first (it
+    // changes least), then the definitions, then the edited place.
+    const namesText = fs.readFileSync(path.join(root, 'names.ts'), 'utf8');
+    c.sendNotification(lsp.DidOpenTextDocumentNotification.type, { textDocument: { uri: uri('names.ts'), languageId: 'typescript', version: 1, text: namesText } });
+    c.sendNotification(lsp.DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: uri('names.ts'), version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } }, text: '// 😀 reversed\n  ' }],
+    });
+    await c.sendRequest(lsp.InlineCompletionRequest.type, { textDocument: { uri: uri('main.py') }, position: { line: 3, character: 21 }, context: { triggerKind: 1 } });
+    status = await c.sendRequest('seek/status', {});
+    assert.deepEqual(status.lastContext, ['names.ts', 'lib/geometry.py:5', 'lib/geometry.py:1', 'names.ts:2 (edited)'],
+      JSON.stringify(status.lastContext));
     await c.sendRequest(lsp.ShutdownRequest.type);
     c.sendNotification(lsp.ExitNotification.type);
     assert.equal(await new Promise((r) => child.on('exit', r)), 0);
-    console.log('ok: index progress, definitions in the prompt, re-index on save');
+    console.log('ok: index progress, definitions in the prompt, re-index on save, open files and recent edits');
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
