@@ -86,3 +86,14 @@ function(seek_cc_test name)
     DISCOVERY_TIMEOUT 30
     PROPERTIES LABELS "${labels}")
 endfunction()
+
+# seek_node_test(name script): a Node test script (real LSP clients, scripted servers) run
+# with the seek binary as its argument; labelled node, skipped with SEEK_BUILD_TESTS=OFF.
+function(seek_node_test name script)
+  if(NOT SEEK_BUILD_TESTS)
+    return()
+  endif()
+  find_program(SEEK_NODE node REQUIRED)
+  add_test(NAME ${name} COMMAND "${SEEK_NODE}" "${script}" "$<TARGET_FILE:seek>")
+  set_tests_properties(${name} PROPERTIES LABELS "cpu;node" TIMEOUT 300)
+endfunction()

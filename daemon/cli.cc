@@ -14,6 +14,7 @@
 #include "daemon/exec_command.h"
 #include "daemon/logits_command.h"
 #include "daemon/lsp_command.h"
+#include "daemon/run_command.h"
 #include "daemon/model_commands.h"
 #include "daemon/text_commands.h"
 #include "daemon/version.h"
@@ -204,6 +205,22 @@ int run_cli(int argc, char** argv) {
   lsp_cmd->add_flag("--no-daemon", lsp_options.no_daemon, "Serve in this process instead of bridging to the daemon");
   lsp_cmd->add_option("--model", lsp_options.model, "Checkpoint directory for the local engine (else SEEK_MODEL)");
   lsp_cmd->callback([&] { exit_code = run_lsp(lsp_options); });
+
+  // seek run "TASK" [--repo DIR] [--backend local|openai] [--base-url URL] [--model NAME|DIR] [--approval ...]
+  //   [--sandbox MODE] [--json] [--max-steps N]
+  RunOptions run_options;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run an agent task on a repository, headless");
+  run_cmd->add_option("task", run_options.task, "What to do")->required();
+  run_cmd->add_option("--repo", run_options.repo, "The repository (default: the current directory)");
+  run_cmd->add_option("--backend", run_options.backend, "local or openai")->capture_default_str();
+  run_cmd->add_option("--base-url", run_options.base_url, "OpenAI-compatible API root, including /v1");
+  run_cmd->add_option("--model", run_options.model, "Model name (openai) or checkpoint directory (local)");
+  run_cmd->add_option("--approval", run_options.approval, "never, on-request or untrusted")->capture_default_str();
+  run_cmd->add_option("--sandbox", run_options.sandbox, "read-only, workspace-write or danger-full-access")
+      ->capture_default_str();
+  run_cmd->add_flag("--json", run_options.json, "One JSON event per line on stdout");
+  run_cmd->add_option("--max-steps", run_options.max_steps, "Most model calls")->check(CLI::Range(1, 100000))->capture_default_str();
+  run_cmd->callback([&] { exit_code = run_task(run_options); });
 
   // seek parse-reply --thinking-mode chat|thinking
   ParseReplyOptions parse_reply;

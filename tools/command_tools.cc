@@ -90,10 +90,20 @@ std::pair<std::string, std::string> detect_build(const fs::path& root) {
   return {"", ""};
 }
 
+// pytest's own discovery rule at the top level: test_*.py or *_test.py.
+bool has_pytest_files(const fs::path& root) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".py" && (name.starts_with("test_") || name.ends_with("_test.py"))) return true;
+  }
+  return false;
+}
+
 std::pair<std::string, std::string> detect_tests(const fs::path& root) {
   if (path_exists(root / "CMakeLists.txt")) return {"ctest", "ctest --test-dir build --output-on-failure"};
   if (path_exists(root / "pytest.ini") || path_exists(root / "conftest.py") || path_exists(root / "pyproject.toml") ||
-      path_exists(root / "setup.py") || path_exists(root / "tests") || path_exists(root / "test")) {
+      path_exists(root / "setup.py") || path_exists(root / "tests") || path_exists(root / "test") || has_pytest_files(root)) {
     if (!path_exists(root / "Cargo.toml") && !path_exists(root / "go.mod") && !path_exists(root / "package.json")) {
       // The pytest on PATH (Debian's python3-pytest gives /usr/bin/pytest), else the module.
       return {"pytest", "if command -v pytest >/dev/null; then pytest -q -rA -p no:cacheprovider; "

@@ -1,0 +1,172 @@
+// The agent loop (see agent_loop.h).
+#include "agent/agent_loop.h"
+
+#include <fmt/format.h>
+
+namespace seek::agent {
+namespace {
+
+using Json = nlohmann::json;
+
+// What the approval rules see of a call: the command of a shell call, the paths it names.
+tools::ApprovalRequest approval_request(const tools::ToolHandler* handler, const std::string& tool, const Json& args) {
+  tools::ApprovalRequest request;
+  if (tool == "shell" && args.contains("command") && args["command"].is_string()) {
+    request = tools::shell_request(args["command"].get<std::string>());
+  }
+  request.tool = tool;
+  request.mutating = handler ? handler->is_mutating() : true;
+  for (const char* key : {"path", "file", "dir"}) {
+    if (args.contains(key) && args[key].is_string()) request.paths.push_back(args[key].get<std::string>());
+  }
+  return request;
+}
+
+}  // namespace
+
+std::string_view done_status(RunStatus status) {
+  switch (status) {
+    case RunStatus::kCompleted: return "success";
+    case RunStatus::kCancelled: return "cancelled";
+    case RunStatus::kFailed: return "failure";
+    default: return "limit";
+  }
+}
+
+Json AgentLoop::tool_schemas() const {
+  Json tools = Json::array();
+  for (const std::string& name : tools_.names()) {
+    const tools::ToolHandler* h = tools_.find(name);
+    tools.push_back({{"type", "function"},
+                     {"function", {{"name", name}, {"description", h->schema().value("description", name)}, {"parameters", h->schema()}}}});
+  }
+  return tools;
+}
+
+Json AgentLoop::run_tool(const engine::ToolCall& call, const EventSink& emit, bool& host_fault, std::string& fault) {
+  const auto reply = [&](const std::string& text, bool is_error) {
+    emit({{"type", "tool_result"}, {"call_id", call.id}, {"name", call.name}, {"output", text}, {"is_error", is_error}});
+    return Json{{"role", "tool"}, {"tool_call_id", call.id}, {"content", text}};
+  };
+  Json args = Json::parse(call.arguments.empty() ? "{}" : call.arguments, nullptr, false);
+  emit({{"type", "tool_call"}, {"call_id", call.id}, {"name", call.name}, {"arguments", args.is_discarded() ? Json(call.arguments) : args}});
+  if (args.is_discarded() || !args.is_object()) {
+    return reply(fmt::format("error: the arguments of {} are not a JSON object: {}", call.name, call.arguments), true);
+  }
+  const tools::ToolHandler* handler = tools_.find(call.name);
+  const tools::ApprovalRequest request = approval_request(handler, call.name, args);
+  const auto verdict = policy_.decide(request);
+  std::string how = "rules";
+  bool allowed = verdict.decision == tools::Decision::kAllow;
+  if (verdict.decision == tools::Decision::kAsk) {
+    const bool must_ask = config_.approval == ApprovalMode::kUntrusted && request.mutating;
+    if (!must_ask) {
+      allowed = true;
+      how = config_.approval == ApprovalMode::kNever ? "never-asks" : "within-sandbox";
+    } else if (config_.ask) {
+      allowed = config_.ask(call.name, args);
+      how = "user";
+    } else {
+      allowed = false;
+      how = "nobody-to-ask";
+    }
+  }
+  emit({{"type", "approval"}, {"call_id", call.id}, {"name", call.name}, {"decision", allowed ? "approved" : "denied"},
+        {"decided_by", how}, {"reason", verdict.reason}});
+  if (!allowed) return reply(fmt::format("denied: {} was not approved ({})", call.name, verdict.reason.empty() ? how : verdict.reason), true);
+  auto out = tools_.dispatch({call.name, args});
+  if (!out.ok()) {
+    host_fault = true;
+    fault = out.error().message;
+    return reply("error: " + out.error().message, true);
+  }
+  return reply(out->text, out->is_error);
+}
+
+RunOutcome AgentLoop::run(const std::string& task, Json& transcript, const EventSink& emit, const std::atomic<bool>& cancel,
+                          const std::function<void(const Json&)>& after_step) {
+  RunOutcome outcome;
+  RunCounters used;
+  const auto start = std::chrono::steady_clock::now();
+  if (transcript.empty() && !config_.system_prompt.empty()) transcript.push_back({{"role", "system"}, {"content", config_.system_prompt}});
+  transcript.push_back({{"role", "user"}, {"content", task}});
+  const Json schemas = tool_schemas();
+  while (true) {
+    used.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    used.tokens = static_cast<std::uint64_t>(outcome.usage.total_tokens);
+    if (auto limit = check_limits(config_.limits, used)) {
+      outcome.status = *limit;
+      return outcome;
+    }
+    if (cancel.load()) {
+      outcome.status = RunStatus::kCancelled;
+      return outcome;
+    }
+    engine::ChatRequest request;
+    request.model = config_.model;
+    request.messages = transcript;
+    request.tools = schemas;
+    auto reply = backend_.chat(
+        request,
+        [&](const engine::ChatEvent& e) {
+          if (e.kind == engine::ChatEvent::Kind::kReasoningDelta) emit({{"type", "reasoning_delta"}, {"text", e.text}});
+          if (e.kind == engine::ChatEvent::Kind::kContentDelta) emit({{"type", "assistant_delta"}, {"text", e.text}});
+        },
+        cancel);
+    ++used.steps;
+    if (!reply.ok()) {  // the backend is a host fault: the turn ends
+      outcome.status = RunStatus::kFailed;
+      outcome.error = reply.error().message;
+      emit({{"type", "error"}, {"message", reply.error().message}});
+      return outcome;
+    }
+    if (reply->finish_reason == "cancelled") {
+      outcome.status = RunStatus::kCancelled;
+      return outcome;
+    }
+    outcome.usage.prompt_tokens += reply->usage.prompt_tokens;
+    outcome.usage.completion_tokens += reply->usage.completion_tokens;
+    outcome.usage.total_tokens += reply->usage.total_tokens;
+    outcome.usage.cache_hit_tokens += reply->usage.cache_hit_tokens;
+    outcome.usage.cache_miss_tokens += reply->usage.cache_miss_tokens;
+    Json assistant = {{"role", "assistant"}, {"content", reply->content}};
+    if (!reply->reasoning.empty()) assistant["reasoning_content"] = reply->reasoning;
+    if (reply->tool_calls.empty()) {
+      transcript.push_back(assistant);
+      if (after_step) after_step(transcript);
+      if (reply->content.empty() && reply->reasoning.empty()) {  // nothing at all: a malformed reply
+        ++used.consecutive_format_errors;
+        transcript.back()["content"] = "";
+        transcript.push_back({{"role", "user"}, {"content", "Your reply was empty. Continue the task, or say it is done."}});
+        continue;
+      }
+      outcome.status = RunStatus::kCompleted;
+      return outcome;
+    }
+    Json calls = Json::array();
+    for (const engine::ToolCall& c : reply->tool_calls) {
+      calls.push_back({{"id", c.id}, {"type", "function"}, {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+    }
+    assistant["tool_calls"] = calls;
+    transcript.push_back(assistant);
+    bool malformed = false, host_fault = false;
+    std::string fault;
+    for (const engine::ToolCall& c : reply->tool_calls) {
+      if (cancel.load()) break;
+      Json result = run_tool(c, emit, host_fault, fault);
+      if (Json::parse(c.arguments.empty() ? "{}" : c.arguments, nullptr, false).is_discarded()) malformed = true;
+      transcript.push_back(std::move(result));
+      if (host_fault) break;
+    }
+    used.consecutive_format_errors = malformed ? used.consecutive_format_errors + 1 : 0;
+    if (after_step) after_step(transcript);
+    if (host_fault) {
+      outcome.status = RunStatus::kFailed;
+      outcome.error = fault;
+      emit({{"type", "error"}, {"message", fault}});
+      return outcome;
+    }
+  }
+}
+
+}  // namespace seek::agent

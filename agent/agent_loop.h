@@ -1,0 +1,73 @@
+// The agent loop (mini-swe-agent's shape, Codex's events): the transcript is the only
+// state. A step queries the chat backend, takes the tool calls it returns, checks each one
+// against the approval policy, runs it through the tool registry (whose command tools run
+// in the sandbox) and appends the results. Every limit is checked in one place
+// (check_limits) and a run ends with a RunStatus. Mistakes the model can fix (bad
+// arguments, an unknown tool, a failing command, a denied call) go back to it as tool
+// output; only host faults end the run.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/run_limits.h"
+#include "engine/remote/chat_backend.h"
+#include "tools/approval.h"
+#include "tools/tool.h"
+
+namespace seek::agent {
+
+enum class ApprovalMode {
+  kNever,      ///< never ask: what the rules would ask about runs; deny rules still hold
+  kOnRequest,  ///< ask only when a call needs more than the sandbox allows
+  kUntrusted,  ///< ask before every mutating call
+};
+
+struct AgentConfig {
+  std::string model;
+  RunLimits limits;
+  ApprovalMode approval = ApprovalMode::kOnRequest;
+  std::string system_prompt;
+  /// Asks the user about one call; nullptr when nobody can be asked (then: denied).
+  std::function<bool(const std::string& tool, const nlohmann::json& arguments)> ask;
+};
+
+/// Events, one JSON object each with a "type" (the `seek run --json` contract).
+using EventSink = std::function<void(const nlohmann::json& event)>;
+
+struct RunOutcome {
+  RunStatus status = RunStatus::kCompleted;
+  engine::ChatUsage usage;
+  std::string error;  ///< for kFailed
+};
+
+class AgentLoop {
+ public:
+  AgentLoop(engine::ChatBackend& backend, const tools::ToolRegistry& tools, const tools::ApprovalPolicy& policy,
+            AgentConfig config)
+      : backend_(backend), tools_(tools), policy_(policy), config_(std::move(config)) {}
+
+  /// Runs `task` to the end. `transcript` (OpenAI chat messages) is read and extended: pass
+  /// a resumed session's messages to continue it. `after_step` runs once per step (the
+  /// session file is appended and synced there).
+  RunOutcome run(const std::string& task, nlohmann::json& transcript, const EventSink& emit,
+                 const std::atomic<bool>& cancel, const std::function<void(const nlohmann::json&)>& after_step = {});
+
+  /// The tools' schemas in OpenAI function format.
+  nlohmann::json tool_schemas() const;
+
+ private:
+  nlohmann::json run_tool(const engine::ToolCall& call, const EventSink& emit, bool& host_fault, std::string& fault);
+
+  engine::ChatBackend& backend_;
+  const tools::ToolRegistry& tools_;
+  const tools::ApprovalPolicy& policy_;
+  AgentConfig config_;
+};
+
+std::string_view done_status(RunStatus status);  ///< success | failure | cancelled | limit
+
+}  // namespace seek::agent

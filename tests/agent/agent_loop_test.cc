@@ -1,0 +1,164 @@
+// The agent loop's branches with a scripted in-process chat backend and fake tools: a tool
+// error goes back to the model, malformed arguments up to the limit, the step limit, a
+// denied call (untrusted, nobody to ask), a host fault ending the run, cancellation, and
+// the events each step emits.
+#include "agent/agent_loop.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+namespace seek::agent {
+namespace {
+
+using Json = nlohmann::json;
+
+class ScriptedChat final : public engine::ChatBackend {
+ public:
+  explicit ScriptedChat(std::deque<engine::ChatResult> replies, bool repeat_last = false)
+      : replies_(std::move(replies)), repeat_last_(repeat_last) {}
+  std::string name() const override { return "scripted"; }
+  Result<engine::ChatResult> chat(const engine::ChatRequest& request, engine::FunctionRef<void(const engine::ChatEvent&)> sink,
+                                  const std::atomic<bool>&) override {
+    seen.push_back(request.messages);
+    if (replies_.empty()) return make_error(ErrorCode::kUnavailable, "script exhausted");
+    engine::ChatResult r = replies_.front();
+    if (!repeat_last_ || replies_.size() > 1) replies_.pop_front();
+    if (!r.content.empty()) sink(engine::ChatEvent{engine::ChatEvent::Kind::kContentDelta, r.content, 0, {}, {}});
+    r.usage.total_tokens = 10;
+    return r;
+  }
+  std::vector<Json> seen;
+
+ private:
+  std::deque<engine::ChatResult> replies_;
+  bool repeat_last_;
+};
+
+class FakeTool final : public tools::ToolHandler {
+ public:
+  FakeTool(std::string name, bool mutating, std::function<Result<tools::ToolOutput>(const Json&)> fn)
+      : name_(std::move(name)), mutating_(mutating), fn_(std::move(fn)) {}
+  std::string name() const override { return name_; }
+  Json schema() const override { return {{"type", "object"}, {"description", "fake " + name_}}; }
+  bool is_mutating() const override { return mutating_; }
+  Result<tools::ToolOutput> handle(const tools::ToolInvocation& call) override { return fn_(call.arguments); }
+
+ private:
+  std::string name_;
+  bool mutating_;
+  std::function<Result<tools::ToolOutput>(const Json&)> fn_;
+};
+
+engine::ChatResult call(const std::string& tool, const std::string& args) {
+  engine::ChatResult r;
+  r.tool_calls.push_back({"call_" + tool, tool, args});
+  r.finish_reason = "tool_calls";
+  return r;
+}
+engine::ChatResult say(const std::string& text) {
+  engine::ChatResult r;
+  r.content = text;
+  r.finish_reason = "stop";
+  return r;
+}
+
+struct Fixture {
+  tools::ToolRegistry registry;
+  tools::ApprovalPolicy policy;
+  std::vector<Json> events;
+  Fixture() {
+    (void)registry.add(std::make_unique<FakeTool>("look", false, [](const Json& a) -> Result<tools::ToolOutput> {
+      return tools::ToolOutput{"saw " + a.value("what", "?"), false};
+    }));
+    (void)registry.add(std::make_unique<FakeTool>("fail", false, [](const Json&) -> Result<tools::ToolOutput> {
+      return tools::ToolOutput{"error: no such file", true};
+    }));
+    (void)registry.add(std::make_unique<FakeTool>("write", true, [](const Json&) -> Result<tools::ToolOutput> {
+      return tools::ToolOutput{"written", false};
+    }));
+    (void)registry.add(std::make_unique<FakeTool>("crash", false, [](const Json&) -> Result<tools::ToolOutput> {
+      return make_error(ErrorCode::kIo, "disk on fire");
+    }));
+  }
+  RunOutcome run(engine::ChatBackend& backend, AgentConfig config, Json& transcript) {
+    std::atomic<bool> cancel{false};
+    AgentLoop loop(backend, registry, policy, std::move(config));
+    return loop.run("do it", transcript, [&](const Json& e) { events.push_back(e); }, cancel);
+  }
+};
+
+TEST(AgentLoop, ToolErrorsGoBackToTheModelAndTheRunCompletes) {
+  Fixture f;
+  ScriptedChat chat({call("fail", "{}"), call("look", R"({"what":"x"})"), say("done")});
+  Json transcript = Json::array();
+  const RunOutcome out = f.run(chat, {}, transcript);
+  EXPECT_EQ(out.status, RunStatus::kCompleted);
+  EXPECT_EQ(out.usage.total_tokens, 30);
+  ASSERT_EQ(chat.seen.size(), 3u);
+  EXPECT_EQ(chat.seen[1].back()["role"], "tool");
+  EXPECT_EQ(chat.seen[1].back()["content"], "error: no such file");
+  EXPECT_EQ(chat.seen[2].back()["content"], "saw x");
+  EXPECT_EQ(transcript.back()["content"], "done");
+  std::vector<std::string> types;
+  for (const Json& e : f.events) types.push_back(e["type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"tool_call", "approval", "tool_result", "tool_call", "approval", "tool_result",
+                                             "assistant_delta"}));
+}
+
+TEST(AgentLoop, MalformedArgumentsEndTheRunAtTheLimit) {
+  Fixture f;
+  ScriptedChat chat({call("look", "{not json")}, /*repeat_last=*/true);
+  AgentConfig config;
+  config.limits.max_consecutive_format_errors = 3;
+  Json transcript = Json::array();
+  EXPECT_EQ(f.run(chat, config, transcript).status, RunStatus::kTooManyFormatErrors);
+  EXPECT_EQ(chat.seen.size(), 3u);
+  EXPECT_NE(transcript.back()["content"].get<std::string>().find("not a JSON object"), std::string::npos);
+}
+
+TEST(AgentLoop, StepLimit) {
+  Fixture f;
+  ScriptedChat chat({call("look", "{}")}, /*repeat_last=*/true);
+  AgentConfig config;
+  config.limits.max_steps = 4;
+  Json transcript = Json::array();
+  EXPECT_EQ(f.run(chat, config, transcript).status, RunStatus::kStepLimit);
+  EXPECT_EQ(chat.seen.size(), 4u);
+}
+
+TEST(AgentLoop, UntrustedWithNobodyToAskDeniesMutatingCallsOnly) {
+  Fixture f;
+  ScriptedChat chat({call("write", "{}"), call("look", "{}"), say("ok")});
+  AgentConfig config;
+  config.approval = ApprovalMode::kUntrusted;
+  Json transcript = Json::array();
+  EXPECT_EQ(f.run(chat, config, transcript).status, RunStatus::kCompleted);
+  EXPECT_NE(chat.seen[1].back()["content"].get<std::string>().find("denied"), std::string::npos);
+  EXPECT_EQ(chat.seen[2].back()["content"], "saw ?");
+  int denied = 0;
+  for (const Json& e : f.events) denied += e["type"] == "approval" && e["decision"] == "denied";
+  EXPECT_EQ(denied, 1);
+  // With someone to ask who says yes, the write runs.
+  Fixture g;
+  ScriptedChat chat2({call("write", "{}"), say("ok")});
+  config.ask = [](const std::string&, const Json&) { return true; };
+  Json t2 = Json::array();
+  EXPECT_EQ(g.run(chat2, config, t2).status, RunStatus::kCompleted);
+  EXPECT_EQ(chat2.seen[1].back()["content"], "written");
+}
+
+TEST(AgentLoop, HostFaultsEndTheRunAndBackendErrorsToo) {
+  Fixture f;
+  ScriptedChat chat({call("crash", "{}"), say("never")});
+  Json transcript = Json::array();
+  const RunOutcome out = f.run(chat, {}, transcript);
+  EXPECT_EQ(out.status, RunStatus::kFailed);
+  EXPECT_NE(out.error.find("disk on fire"), std::string::npos);
+  ScriptedChat empty({});
+  Json t2 = Json::array();
+  EXPECT_EQ(f.run(empty, {}, t2).status, RunStatus::kFailed);
+}
+
+}  // namespace
+}  // namespace seek::agent
