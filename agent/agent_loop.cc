@@ -131,6 +131,15 @@ RunOutcome AgentLoop::run(const std::string& task, Json& transcript, const Event
     outcome.usage.cache_miss_tokens += reply->usage.cache_miss_tokens;
     Json assistant = {{"role", "assistant"}, {"content", reply->content}};
     if (!reply->reasoning.empty()) assistant["reasoning_content"] = reply->reasoning;
+    if (reply->finish_reason == "malformed") {  // the local parser could not read the reply
+      ++used.consecutive_format_errors;
+      transcript.push_back(assistant);
+      transcript.push_back({{"role", "user"},
+                            {"content", "Your last reply could not be parsed. Call tools with the tool-call format, or "
+                                        "answer in plain text when the task is done."}});
+      if (after_step) after_step(transcript);
+      continue;
+    }
     if (reply->tool_calls.empty()) {
       transcript.push_back(assistant);
       if (after_step) after_step(transcript);

@@ -15,7 +15,10 @@
 #include <random>
 
 #include "agent/agent_loop.h"
+#include "daemon/default_model.h"
 #include "engine/remote/remote_backend.h"
+#include "engine/runtime/local_chat.h"
+#include "engine/runtime/local_engine.h"
 #include "sandbox/policy.h"
 #include "tools/approval.h"
 #include "tools/command_tools.h"
@@ -30,6 +33,10 @@ using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
 std::atomic<bool> g_cancel{false};
+
+// Tool output and model text may hold invalid UTF-8 (a binary file, a confused model): it
+// is written with U+FFFD instead of aborting the run.
+std::string safe_dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 extern "C" void on_interrupt(int) { g_cancel = true; }
 
 int usage_error(const std::string& message) {
@@ -55,7 +62,7 @@ class SessionFile {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) return make_error(ErrorCode::kIo, fmt::format("cannot create {}: {}", path.string(), std::strerror(errno)));
     SessionFile f(fd, path);
-    SEEK_RETURN_IF_ERROR(f.append_line(header.dump()));
+    SEEK_RETURN_IF_ERROR(f.append_line(safe_dump(header)));
     return f;
   }
   SessionFile(SessionFile&& o) noexcept : fd_(o.fd_), path_(std::move(o.path_)), written_(o.written_) { o.fd_ = -1; }
@@ -64,7 +71,7 @@ class SessionFile {
   }
   Status sync(const Json& transcript) {
     std::string lines;
-    for (; written_ < transcript.size(); ++written_) lines += Json{{"message", transcript[written_]}}.dump() + "\n";
+    for (; written_ < transcript.size(); ++written_) lines += safe_dump(Json{{"message", transcript[written_]}}) + "\n";
     if (lines.empty()) return ok_status();
     SEEK_RETURN_IF_ERROR(write_all(lines));
     if (::fsync(fd_) != 0) return make_error(ErrorCode::kIo, "fsync " + path_.string());
@@ -124,8 +131,15 @@ int run_task(const RunOptions& o) {
     if (!remote.ok()) return usage_error(remote.error().message);
     backend = std::move(*remote);
   } else if (o.backend == "local") {
-    return usage_error("--backend local: the local engine's chat path (V4 chat encoding + DSML tool calls) is not wired to "
-                       "the agent yet; use --backend openai --base-url URL --model NAME");
+    // --model DIR, else $SEEK_MODEL, else the embedded default (random weights).
+    auto model = resolve_model(o.model);
+    if (!model.ok()) return usage_error(model.error().message);
+    auto engine = engine::LocalEngine::load(model->dir);
+    if (!engine.ok()) return usage_error(engine.error().message);
+    if (model->embedded_default) {
+      std::fprintf(stderr, "seek run: using the embedded default model (random weights: its replies are noise)\n");
+    }
+    backend = std::make_unique<engine::LocalChatBackend>(std::move(*engine), 1024);
   } else {
     return usage_error("--backend must be local or openai");
   }
@@ -156,7 +170,7 @@ int run_task(const RunOptions& o) {
   // Nobody can be asked without a terminal, or with --json: such calls are denied.
   if (!o.json && ::isatty(STDIN_FILENO)) {
     config.ask = [](const std::string& tool, const Json& args) {
-      std::fprintf(stderr, "\nseek: allow %s %s? [y/N] ", tool.c_str(), args.dump().c_str());
+      std::fprintf(stderr, "\nseek: allow %s %s? [y/N] ", tool.c_str(), safe_dump(args).c_str());
       char line[16] = {};
       return std::fgets(line, sizeof line, stdin) && (line[0] == 'y' || line[0] == 'Y');
     };
@@ -169,14 +183,14 @@ int run_task(const RunOptions& o) {
 
   const auto emit = [&](const Json& event) {
     if (o.json) {
-      std::fputs((event.dump() + "\n").c_str(), stdout);
+      std::fputs((safe_dump(event) + "\n").c_str(), stdout);
       std::fflush(stdout);
       return;
     }
     const std::string type = event.value("type", "");
     if (type == "assistant_delta") std::fputs(event.value("text", "").c_str(), stdout);
     if (type == "reasoning_delta") std::fprintf(stdout, "\x1b[2m%s\x1b[0m", event.value("text", "").c_str());
-    if (type == "tool_call") std::fprintf(stdout, "\n→ %s %s\n", event.value("name", "").c_str(), event["arguments"].dump().c_str());
+    if (type == "tool_call") std::fprintf(stdout, "\n→ %s %s\n", event.value("name", "").c_str(), safe_dump(event["arguments"]).c_str());
     if (type == "tool_result") {
       std::string out = event.value("output", "");
       if (out.size() > 800) out = out.substr(0, 800) + "…";

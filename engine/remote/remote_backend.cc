@@ -260,7 +260,7 @@ std::string RemoteBackend::request_body(const ChatRequest& r) {
   if (r.reasoning_effort) body["reasoning_effort"] = *r.reasoning_effort;
   if (r.max_tokens) body["max_tokens"] = *r.max_tokens;
   if (r.temperature) body["temperature"] = *r.temperature;
-  return body.dump();
+  return body.dump(-1, ' ', false, Json::error_handler_t::replace);  // tool output may hold invalid UTF-8
 }
 
 Result<ChatResult> RemoteBackend::chat(const ChatRequest& request, FunctionRef<void(const ChatEvent&)> sink,

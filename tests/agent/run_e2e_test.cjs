@@ -155,6 +155,18 @@ function runSeek(args) {
     assert.equal(approval.decision, 'denied');
     assert.ok(!fs.existsSync(path.join(repo, 'new.txt')));
     console.log('ok: untrusted approval without anyone to ask denies and tells the model');
+
+    // The local backend on a tiny random checkpoint: the whole chat path runs (V4 encoding,
+    // generation, reply parsing); the replies are noise, so only the event shape is checked.
+    const tiny = path.join(work, 'tiny');
+    cp.execFileSync(seek, ['model', 'init', '--preset', 'tiny', '--seed', '3', '--out', tiny], { stdio: 'ignore' });
+    const l = await runSeek(['Say hello', '--repo', repo, '--backend', 'local', '--model', tiny, '--json', '--max-steps', '1']);
+    assert.ok(l.code === 0 || l.code === 1, `exit ${l.code}: ${l.err}`);
+    const lev = l.out.trim().split('\n').map((x) => JSON.parse(x));
+    assert.equal(lev[0].type, 'session_started');
+    assert.equal(lev.at(-1).type, 'done');
+    assert.ok(lev.at(-1).usage.prompt_tokens > 500, 'the prompt carried the tools block');
+    console.log(`ok: local backend on tiny (${lev.at(-1).status}, ${lev.at(-1).usage.prompt_tokens} prompt tokens)`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

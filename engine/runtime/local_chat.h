@@ -1,0 +1,29 @@
+// The local engine as a chat backend: OpenAI-style messages and tools are encoded in the
+// official V4 chat format (tools attached to the system message, as encode_messages takes
+// them), generated greedily by a Backend (LocalEngine), and the completion is parsed back
+// with the official reply semantics: reasoning, content and DSML tool calls.
+// The reply is delivered as one delta per part when generation ends; token-level streaming
+// through ReplyStreamParser is a later step.
+#pragma once
+
+#include <memory>
+
+#include "engine/remote/chat_backend.h"
+#include "engine/runtime/backend.h"
+
+namespace seek::engine {
+
+class LocalChatBackend final : public ChatBackend {
+ public:
+  explicit LocalChatBackend(std::unique_ptr<Backend> engine, int max_tokens = 2048)
+      : engine_(std::move(engine)), max_tokens_(max_tokens) {}
+  std::string name() const override { return "local:" + engine_->name(); }
+  Result<ChatResult> chat(const ChatRequest& request, FunctionRef<void(const ChatEvent&)> sink,
+                          const std::atomic<bool>& cancel) override;
+
+ private:
+  std::unique_ptr<Backend> engine_;
+  int max_tokens_;
+};
+
+}  // namespace seek::engine
