@@ -106,6 +106,8 @@ RunOutcome AgentLoop::run(const std::string& task, Json& transcript, const Event
     request.model = config_.model;
     request.messages = transcript;
     request.tools = schemas;
+    request.thinking = config_.thinking;
+    request.reasoning_effort = config_.reasoning_effort;
     auto reply = backend_.chat(
         request,
         [&](const engine::ChatEvent& e) {

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +33,8 @@ struct AgentConfig {
   RunLimits limits;
   ApprovalMode approval = ApprovalMode::kOnRequest;
   std::string system_prompt;
+  std::optional<bool> thinking;                 ///< the reasoning mode (chat / thinking)
+  std::optional<std::string> reasoning_effort;  ///< "max" for the max mode
   /// Asks the user about one call; nullptr when nobody can be asked (then: denied).
   std::function<bool(const std::string& tool, const nlohmann::json& arguments)> ask;
 };

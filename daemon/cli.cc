@@ -14,6 +14,7 @@
 #include "daemon/exec_command.h"
 #include "daemon/logits_command.h"
 #include "daemon/lsp_command.h"
+#include "daemon/chat_session.h"
 #include "daemon/run_command.h"
 #include "daemon/model_commands.h"
 #include "daemon/text_commands.h"
@@ -221,6 +222,20 @@ int run_cli(int argc, char** argv) {
   run_cmd->add_flag("--json", run_options.json, "One JSON event per line on stdout");
   run_cmd->add_option("--max-steps", run_options.max_steps, "Most model calls")->check(CLI::Range(1, 100000))->capture_default_str();
   run_cmd->callback([&] { exit_code = run_task(run_options); });
+
+  // seek chat [--repo DIR] [--resume ID|--last] [model flags]
+  ChatOptions chat_options;
+  CLI::App* chat_cmd = app.add_subcommand("chat", "An interactive agent session in the terminal");
+  chat_cmd->add_option("--repo", chat_options.flags.repo, "The repository (default: the current directory)");
+  auto* resume_opt = chat_cmd->add_option("--resume", chat_options.resume, "Continue the session with this id");
+  chat_cmd->add_flag("--last", chat_options.last, "Continue the newest session on this repository")->excludes(resume_opt);
+  chat_cmd->add_option("--backend", chat_options.flags.backend, "local or openai")->capture_default_str();
+  chat_cmd->add_option("--base-url", chat_options.flags.base_url, "OpenAI-compatible API root, including /v1");
+  chat_cmd->add_option("--model", chat_options.flags.model, "Model name (openai) or checkpoint directory (local)");
+  chat_cmd->add_option("--approval", chat_options.flags.approval, "never, on-request or untrusted")->capture_default_str();
+  chat_cmd->add_option("--sandbox", chat_options.flags.sandbox, "read-only, workspace-write or danger-full-access")
+      ->capture_default_str();
+  chat_cmd->callback([&] { exit_code = run_chat(chat_options); });
 
   // seek parse-reply --thinking-mode chat|thinking
   ParseReplyOptions parse_reply;

@@ -1,0 +1,20 @@
+// `seek chat [--repo DIR] [--resume ID|--last]`: an interactive terminal session with the
+// agent. Streaming output (reasoning dimmed), tool calls with edits as coloured diffs,
+// approval prompts (yes / no / always for this tool), Ctrl-C cancels the current turn (not
+// the session), and slash commands: /mode chat|thinking|max, /model NAME, /resume ID,
+// /diff, /undo (the last edit), /help, /quit. The transcript is a session file, resumable.
+#pragma once
+
+#include "daemon/agent_setup.h"
+
+namespace seek::daemon {
+
+struct ChatOptions {
+  AgentFlags flags;
+  std::string resume;  ///< a session id
+  bool last = false;   ///< resume the newest session on this repository
+};
+
+int run_chat(const ChatOptions& options);
+
+}  // namespace seek::daemon
