@@ -33,6 +33,46 @@ std::string_view done_status(RunStatus status) {
   }
 }
 
+std::int64_t estimate_tokens(const Json& transcript) {
+  return static_cast<std::int64_t>(static_cast<double>(transcript.dump(-1, ' ', false, Json::error_handler_t::replace).size()) / 3.5);
+}
+
+bool AgentLoop::compact_if_needed(Json& transcript, const EventSink& emit, const std::atomic<bool>& cancel) {
+  if (config_.context_budget_tokens <= 0 || estimate_tokens(transcript) <= config_.context_budget_tokens) return true;
+  // Keep the system prompt and the task (the first messages up to the first user message),
+  // and the last few messages, never starting the kept tail on a tool result (its call
+  // would be gone).
+  std::size_t head = 0;
+  while (head < transcript.size() && transcript[head].value("role", "") != "user") ++head;
+  ++head;
+  std::size_t tail = transcript.size() > 6 ? transcript.size() - 6 : head;
+  while (tail < transcript.size() && transcript[tail].value("role", "") == "tool") ++tail;
+  if (tail <= head + 1) return true;  // nothing worth compacting
+  std::string middle;
+  for (std::size_t i = head; i < tail; ++i) middle += transcript[i].dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  engine::ChatRequest request;
+  request.model = config_.model;
+  request.messages = Json::array(
+      {{{"role", "system"},
+        {"content", "You compact an agent's working memory. Summarize the conversation below: what was done, what "
+                    "was learned (file names, findings, commands and their results), and what remains. Be brief and "
+                    "exact."}},
+       {{"role", "user"}, {"content", middle}}});
+  auto summary = backend_.chat(request, [](const engine::ChatEvent&) {}, cancel);
+  if (!summary.ok()) {
+    emit({{"type", "error"}, {"message", "compaction: " + summary.error().message}});
+    return false;
+  }
+  const std::size_t removed = tail - head;
+  Json compacted = Json::array();
+  for (std::size_t i = 0; i < head; ++i) compacted.push_back(transcript[i]);
+  compacted.push_back({{"role", "user"}, {"content", "Summary of the earlier work in this session:\n" + summary->content}});
+  for (std::size_t i = tail; i < transcript.size(); ++i) compacted.push_back(transcript[i]);
+  transcript = std::move(compacted);
+  emit({{"type", "compaction"}, {"removed_messages", removed}, {"estimated_tokens", estimate_tokens(transcript)}});
+  return true;
+}
+
 Json AgentLoop::tool_schemas() const {
   Json tools = Json::array();
   for (const std::string& name : tools_.names()) {
@@ -100,6 +140,11 @@ RunOutcome AgentLoop::run(const std::string& task, Json& transcript, const Event
     }
     if (cancel.load()) {
       outcome.status = RunStatus::kCancelled;
+      return outcome;
+    }
+    if (!compact_if_needed(transcript, emit, cancel)) {
+      outcome.status = RunStatus::kFailed;
+      outcome.error = "compaction failed";
       return outcome;
     }
     engine::ChatRequest request;

@@ -33,6 +33,10 @@ struct AgentConfig {
   RunLimits limits;
   ApprovalMode approval = ApprovalMode::kOnRequest;
   std::string system_prompt;
+  /// Compaction: when the transcript's estimated size passes this many tokens, the turns
+  /// between the task and the last few steps are replaced by a summary the model writes.
+  /// 0: never.
+  std::int64_t context_budget_tokens = 0;
   std::optional<bool> thinking;                 ///< the reasoning mode (chat / thinking)
   std::optional<std::string> reasoning_effort;  ///< "max" for the max mode
   /// Asks the user about one call; nullptr when nobody can be asked (then: denied).
@@ -65,6 +69,8 @@ class AgentLoop {
 
  private:
   nlohmann::json run_tool(const engine::ToolCall& call, const EventSink& emit, bool& host_fault, std::string& fault);
+  /// Compacts `transcript` in place when it is over budget; false on a backend failure.
+  bool compact_if_needed(nlohmann::json& transcript, const EventSink& emit, const std::atomic<bool>& cancel);
 
   engine::ChatBackend& backend_;
   const tools::ToolRegistry& tools_;
@@ -73,5 +79,8 @@ class AgentLoop {
 };
 
 std::string_view done_status(RunStatus status);  ///< success | failure | cancelled | limit
+
+/// A rough token count of a transcript (UTF-8 bytes / 3.5): enough to decide compaction.
+std::int64_t estimate_tokens(const nlohmann::json& transcript);
 
 }  // namespace seek::agent

@@ -76,6 +76,8 @@ Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const 
 
   setup->config.model = f.model;
   setup->config.limits.max_steps = static_cast<std::uint32_t>(std::max(1, f.max_steps));
+  // Compact well before V4's 1M-token window: long transcripts cost time on every step.
+  setup->config.context_budget_tokens = 400'000;
   setup->config.system_prompt = fmt::format(
       "You are seek, a coding agent working in the git repository at {}. Use the tools to read files, edit them "
       "(apply_patch or edit), run the build and the tests, and commit with the git tools. Paths are relative to the "

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <deque>
+#include <thread>
 
 namespace seek::agent {
 namespace {
@@ -158,6 +160,66 @@ TEST(AgentLoop, HostFaultsEndTheRunAndBackendErrorsToo) {
   ScriptedChat empty({});
   Json t2 = Json::array();
   EXPECT_EQ(f.run(empty, {}, t2).status, RunStatus::kFailed);
+}
+
+TEST(AgentLoop, TimeLimit) {
+  Fixture f;
+  class SlowChat final : public engine::ChatBackend {
+   public:
+    std::string name() const override { return "slow"; }
+    Result<engine::ChatResult> chat(const engine::ChatRequest&, engine::FunctionRef<void(const engine::ChatEvent&)>,
+                                    const std::atomic<bool>&) override {
+      std::this_thread::sleep_for(std::chrono::milliseconds(60));
+      return call("look", "{}");
+    }
+  } slow;
+  AgentConfig config;
+  config.limits.max_wall_time = std::chrono::milliseconds(150);
+  Json transcript = Json::array();
+  EXPECT_EQ(f.run(slow, config, transcript).status, RunStatus::kTimeLimit);
+}
+
+TEST(AgentLoop, CompactsOlderTurnsIntoASummaryNearTheBudget) {
+  Fixture f;
+  // Ten tool steps with bulky results, then done; the compaction request gets a summary.
+  class Chatty final : public engine::ChatBackend {
+   public:
+    std::string name() const override { return "chatty"; }
+    Result<engine::ChatResult> chat(const engine::ChatRequest& r, engine::FunctionRef<void(const engine::ChatEvent&)>,
+                                    const std::atomic<bool>&) override {
+      if (r.messages[0]["content"].get<std::string>().find("compact") != std::string::npos) {
+        ++compactions;
+        return say("read files a..j; all fine");
+      }
+      sizes.push_back(estimate_tokens(r.messages));
+      return ++calls <= 10 ? call("look", R"({"what":")" + std::string(400, 'x') + R"("})") : say("done");
+    }
+    int calls = 0, compactions = 0;
+    std::vector<std::int64_t> sizes;
+  } chat;
+  AgentConfig config;
+  config.context_budget_tokens = 1000;
+  config.system_prompt = "sys";
+  Json transcript = Json::array();
+  EXPECT_EQ(f.run(chat, config, transcript).status, RunStatus::kCompleted);
+  EXPECT_GE(chat.compactions, 1);
+  for (std::int64_t size : chat.sizes) EXPECT_LE(size, 1000 + 400) << "every request stays near the budget";
+  EXPECT_EQ(transcript[0]["role"], "system");
+  EXPECT_EQ(transcript[1]["content"], "do it");  // the task survives compaction
+  bool summary = false;
+  for (const Json& m : transcript) summary |= m["content"].is_string() && m["content"].get<std::string>().find("read files a..j") != std::string::npos;
+  EXPECT_TRUE(summary);
+  int compaction_events = 0;
+  for (const Json& e : f.events) compaction_events += e["type"] == "compaction";
+  EXPECT_EQ(compaction_events, chat.compactions);
+  // No kept tool result lost its call: every tool message follows an assistant with calls.
+  for (std::size_t i = 0; i < transcript.size(); ++i) {
+    if (transcript[i]["role"] != "tool") continue;
+    std::size_t j = i;
+    while (j > 0 && transcript[j - 1]["role"] == "tool") --j;
+    ASSERT_GT(j, 0u);
+    EXPECT_TRUE(transcript[j - 1].contains("tool_calls")) << i;
+  }
 }
 
 }  // namespace
