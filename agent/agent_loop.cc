@@ -103,8 +103,8 @@ Json AgentLoop::run_tool(const engine::ToolCall& call, const EventSink& emit, bo
     if (!must_ask) {
       allowed = true;
       how = config_.approval == ApprovalMode::kNever ? "never-asks" : "within-sandbox";
-    } else if (config_.ask) {
-      allowed = config_.ask(call.name, args);
+    } else if (const std::optional<bool> answer = config_.ask ? config_.ask(call.name, args) : std::nullopt) {
+      allowed = *answer;
       how = "user";
     } else {
       allowed = false;
@@ -114,6 +114,7 @@ Json AgentLoop::run_tool(const engine::ToolCall& call, const EventSink& emit, bo
   emit({{"type", "approval"}, {"call_id", call.id}, {"name", call.name}, {"decision", allowed ? "approved" : "denied"},
         {"decided_by", how}, {"reason", verdict.reason}});
   if (!allowed) return reply(fmt::format("denied: {} was not approved ({})", call.name, verdict.reason.empty() ? how : verdict.reason), true);
+  if (config_.before_tool) config_.before_tool(call.name, args);
   auto out = tools_.dispatch({call.name, args});
   if (!out.ok()) {
     host_fault = true;

@@ -39,8 +39,12 @@ struct AgentConfig {
   std::int64_t context_budget_tokens = 0;
   std::optional<bool> thinking;                 ///< the reasoning mode (chat / thinking)
   std::optional<std::string> reasoning_effort;  ///< "max" for the max mode
-  /// Asks the user about one call; nullptr when nobody can be asked (then: denied).
-  std::function<bool(const std::string& tool, const nlohmann::json& arguments)> ask;
+  /// Asks the user about one call: true/false, or nullopt when nobody can be asked now.
+  /// nullptr or nullopt: the call is denied, decided by "nobody-to-ask".
+  std::function<std::optional<bool>(const std::string& tool, const nlohmann::json& arguments)> ask;
+  /// Runs right before an approved call executes (the edit journal records what it will
+  /// overwrite, for undo).
+  std::function<void(const std::string& tool, const nlohmann::json& arguments)> before_tool;
 };
 
 /// Events, one JSON object each with a "type" (the `seek run --json` contract).

@@ -1,15 +1,18 @@
 // The interactive terminal session (see chat_session.h).
 #include "daemon/chat_session.h"
 
+#include "daemon/session_client.h"
+#include "engine/remote/remote_backend.h"
+#include "tools/git_tools.h"
+
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <set>
+#include <algorithm>
+#include <chrono>
 #include <sstream>
 #include <string>
 
@@ -48,34 +51,6 @@ void print_diff(const Json& args) {
   }
 }
 
-// Files a mutating call will touch (for /undo): "path", or the files a patch names.
-std::vector<std::string> touched_paths(const Json& args) {
-  std::vector<std::string> paths;
-  if (args.contains("path") && args["path"].is_string()) paths.push_back(args["path"].get<std::string>());
-  if (args.contains("patch") && args["patch"].is_string()) {
-    std::istringstream in(args["patch"].get<std::string>());
-    for (std::string l; std::getline(in, l);) {
-      for (const char* marker : {"*** Update File: ", "*** Add File: ", "*** Delete File: "}) {
-        if (l.starts_with(marker)) paths.push_back(l.substr(std::string(marker).size()));
-      }
-    }
-  }
-  return paths;
-}
-
-// What /undo restores: each file's content before the last edit (nullopt: it did not exist).
-struct UndoRecord {
-  std::vector<std::pair<fs::path, std::optional<std::string>>> files;
-};
-
-std::optional<std::string> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 bool read_line(std::string& line) {
   line.clear();
   char c;
@@ -96,66 +71,172 @@ bool read_line(std::string& line) {
   }
 }
 
+// Prints one session event (the same events `seek run --json` writes, plus the host's).
+class Renderer {
+ public:
+  void show(const Json& e) {
+    const std::string type = e.value("type", "");
+    if (type == "reasoning_delta") {
+      if (!in_reasoning_) std::printf("%s", kDim);
+      in_reasoning_ = true;
+      std::printf("%s", e.value("text", "").c_str());
+      std::fflush(stdout);
+      return;
+    }
+    end_reasoning();
+    if (type == "assistant_delta") std::printf("%s", e.value("text", "").c_str());
+    if (type == "turn_started" && !mine_) std::printf("\n%s(another client) › %s%s\n", kDim, e.value("text", "").c_str(), kReset);
+    if (type == "tool_call") {
+      std::printf("\n%s→ %s%s\n", kCyan, e.value("name", "").c_str(), kReset);
+      if (e.contains("arguments") && e["arguments"].is_object()) print_diff(e["arguments"]);
+    }
+    if (type == "tool_result") {
+      std::string out = e.value("output", "");
+      if (out.size() > 600) out = out.substr(0, 600) + "…";
+      std::printf("%s%s%s\n", e.value("is_error", false) ? kRed : kDim, out.c_str(), kReset);
+    }
+    if (type == "approval" && e.value("decision", "") == "denied") std::printf("%sdenied%s\n", kRed, kReset);
+    if (type == "error") std::printf("%serror: %s%s\n", kRed, e.value("message", "").c_str(), kReset);
+    if (type == "compaction") std::printf("%s(compacted %d earlier messages)%s\n", kDim, e.value("removed_messages", 0), kReset);
+    if (type == "turn_done") {
+      const std::string status = e.value("reason", e.value("status", ""));
+      std::printf("\n%s[%s]%s\n", kDim, status.c_str(), kReset);
+    }
+    std::fflush(stdout);
+  }
+  void end_reasoning() {
+    if (in_reasoning_) std::printf("%s\n", kReset);
+    in_reasoning_ = false;
+  }
+  void set_mine(bool mine) { mine_ = mine; }
+
+ private:
+  bool in_reasoning_ = false;
+  bool mine_ = false;
+};
+
+// Shows a resumed transcript briefly: the user's messages and the assistant's answers.
+void print_transcript(const Json& transcript) {
+  for (const Json& m : transcript) {
+    const std::string role = m.value("role", "");
+    const std::string content = m.contains("content") && m["content"].is_string() ? m["content"].get<std::string>() : "";
+    if (role == "user") std::printf("› %s\n", content.c_str());
+    if (role == "assistant" && !content.empty()) std::printf("%s\n", content.c_str());
+    if (role == "assistant" && m.contains("tool_calls")) {
+      for (const Json& c : m["tool_calls"]) std::printf("%s→ %s%s\n", kCyan, c["function"].value("name", "").c_str(), kReset);
+    }
+  }
+}
+
 }  // namespace
 
 int run_chat(const ChatOptions& o) {
-  auto setup = make_agent_setup(o.flags, "chat");
-  if (!setup.ok()) {
-    std::fprintf(stderr, "seek chat: %s\n", setup.error().message.c_str());
+  std::error_code ec;
+  const fs::path repo = fs::canonical(o.flags.repo.empty() ? fs::current_path() : fs::path(o.flags.repo), ec);
+  if (ec || !fs::is_directory(repo)) {
+    std::fprintf(stderr, "seek chat: --repo %s: not a directory\n", o.flags.repo.c_str());
     return 2;
   }
-  AgentSetup& s = **setup;
-  Json transcript = Json::array();
-  std::optional<SessionFile> session;
+  AgentFlags flags = o.flags;
+  flags.repo = repo.string();
+  if (flags.backend == "local" && !flags.model.empty() && fs::exists(flags.model)) flags.model = fs::absolute(flags.model).string();
+  const std::string api_key = engine::api_key_from_environment();
+  const auto with_key = [&](Json params) {
+    if (!api_key.empty()) params["apiKey"] = api_key;  // over the private socket only; never stored
+    return params;
+  };
+
+  auto connected = SessionClient::connect(default_daemon_paths(), "");
+  if (!connected.ok()) {
+    std::fprintf(stderr, "seek chat: %s\n", connected.error().message.c_str());
+    return 1;
+  }
+  SessionClient& server = **connected;
+  Json settings = settings_of(flags);
+  settings["mode"] = o.mode;
+  Json dry_run = settings;
+  dry_run["dryRun"] = true;
+  if (auto checked = server.call("seek/session/create", with_key(dry_run)); !checked.ok()) {
+    // The reply's message is the configuration error (bad flags, no model, bad repo).
+    std::fprintf(stderr, "seek chat: %s\n", checked.error().message.c_str());
+    return 2;
+  }
+
   std::string id;
+  std::uint64_t last_seq = 0;
+  Renderer renderer;
   const auto open_session = [&](const std::string& wanted) -> bool {
-    auto opened = SessionFile::open(wanted);
+    auto opened = server.call("seek/session/open", with_key({{"id", wanted}, {"watch", true}, {"canApprove", true}}));
     if (!opened.ok()) {
       std::fprintf(stderr, "seek chat: %s\n", opened.error().message.c_str());
       return false;
     }
+    if (!id.empty() && id != wanted) (void)server.call("seek/session/unwatch", {{"id", id}});
     id = wanted;
-    transcript = std::move(opened->second.second);
-    session.emplace(std::move(opened->first));
+    const Json& transcript = (*opened)["transcript"];
+    print_transcript(transcript);
     std::printf("%sresumed session %s (%zu messages)%s\n", kDim, id.c_str(), transcript.size(), kReset);
+    last_seq = 0;
+    for (const Json& note : (*opened)["events"]) last_seq = std::max<std::uint64_t>(last_seq, note.value("seq", 0));
     return true;
   };
   std::string resume = o.resume;
   if (o.last) {
-    auto last = SessionFile::last_for(s.repo);
-    if (!last) {
-      std::fprintf(stderr, "seek chat: no earlier session on %s\n", s.repo.c_str());
+    auto listed = server.call("seek/session/list", {{"repo", repo.string()}});
+    if (!listed.ok() || (*listed)["sessions"].empty()) {
+      std::fprintf(stderr, "seek chat: no earlier session on %s\n", repo.c_str());
       return 2;
     }
-    resume = *last;
+    resume = (*listed)["sessions"][0].value("id", "");
   }
   if (!resume.empty() && !open_session(resume)) return 2;
-
-  // Approval prompts: yes, no, or always for this tool (this session).
-  std::set<std::string> always;
-  s.config.ask = [&](const std::string& tool, const Json& args) {
-    if (always.count(tool)) return true;
-    std::printf("\n%sallow %s%s %s? [y]es / [n]o / [a]lways for %s: ", kCyan, tool.c_str(), kReset,
-                safe_dump(args).substr(0, 300).c_str(), tool.c_str());
-    std::fflush(stdout);
-    std::string answer;
-    g_in_turn = false;  // a Ctrl-C here cancels the answer, not more
-    const bool got = read_line(answer);
-    g_in_turn = true;
-    if (!got) return false;
-    if (answer == "a" || answer == "always") {
-      always.insert(tool);
-      return true;
-    }
-    return answer == "y" || answer == "yes";
-  };
 
   struct sigaction sa {};
   sa.sa_handler = on_sigint;  // no SA_RESTART: a read at the prompt returns EINTR
   sigaction(SIGINT, &sa, nullptr);
 
-  std::vector<UndoRecord> undo;
-  std::printf("seek chat on %s (%s). /help for commands.\n", s.repo.c_str(), s.backend->name().c_str());
+  // Approval answers: yes, no, or always for this tool (the daemon remembers it).
+  const auto answer_approval = [&](const Json& e) {
+    std::printf("\n%sallow %s%s %s? [y]es / [n]o / [a]lways for %s: ", kCyan, e.value("name", "").c_str(), kReset,
+                safe_dump(e.value("arguments", Json::object())).substr(0, 300).c_str(), e.value("name", "").c_str());
+    std::fflush(stdout);
+    std::string answer;
+    g_in_turn = false;  // a Ctrl-C here cancels the answer, not more
+    const bool got = read_line(answer);
+    g_in_turn = true;
+    const std::string decision = !got ? "no" : (answer == "a" || answer == "always") ? "always" : (answer == "y" || answer == "yes") ? "yes" : "no";
+    // Another client may have answered first; then this one is moot.
+    (void)server.call("seek/session/approve", {{"id", id}, {"requestId", e.value("request_id", "")}, {"decision", decision}});
+  };
+  // Shows the session's events until its turn ends (or the daemon goes away).
+  const auto follow_turn = [&]() -> bool {
+    bool cancel_sent = false;
+    while (true) {
+      if (g_turn_cancel && !cancel_sent) {
+        (void)server.call("seek/session/cancel", {{"id", id}});
+        cancel_sent = true;
+      }
+      auto note = server.next_event(std::chrono::milliseconds(50));
+      if (!note) {
+        if (!server.connected()) {
+          std::fprintf(stderr, "\nseek chat: the daemon went away; `seek chat --resume %s` continues this session\n", id.c_str());
+          return false;
+        }
+        continue;
+      }
+      if (note->value("session_id", "") != id || note->value("seq", std::uint64_t{0}) <= last_seq) continue;
+      last_seq = (*note)["seq"];
+      const Json& e = (*note)["event"];
+      if (e.value("type", "") == "approval_request") {
+        answer_approval(e);
+        continue;
+      }
+      renderer.show(e);
+      if (e.value("type", "") == "turn_done") return true;
+    }
+  };
+
+  std::printf("seek chat on %s (%s). /help for commands.\n", repo.c_str(), flags.backend.c_str());
   while (true) {
     std::printf("› ");
     std::fflush(stdout);
@@ -164,49 +245,66 @@ int run_chat(const ChatOptions& o) {
     if (line.empty()) continue;
     if (line == "/quit" || line == "/exit") break;
     if (line == "/help") {
-      std::printf("/mode chat|thinking|max  /model NAME  /resume ID  /diff  /undo  /quit\n");
+      std::printf("/mode chat|thinking|max  /model NAME  /resume ID  /sessions  /diff  /undo  /quit\n");
       continue;
     }
+    const auto configure = [&](const char* key, const std::string& value) {
+      if (id.empty()) {  // no session yet: it starts with this setting
+        settings[key] = value;
+        std::printf("%s%s: %s%s\n", kDim, key, value.c_str(), kReset);
+        return;
+      }
+      auto header = server.call("seek/session/configure", {{"id", id}, {key, value}});
+      if (header.ok()) {
+        std::printf("%s%s: %s%s\n", kDim, key, value.c_str(), kReset);
+      } else {
+        std::printf("%s%s%s\n", kRed, header.error().message.c_str(), kReset);
+      }
+    };
     if (line.starts_with("/mode ")) {
       const std::string mode = line.substr(6);
       if (mode == "chat" || mode == "thinking" || mode == "max") {
-        s.config.thinking = mode != "chat";
-        s.config.reasoning_effort = mode == "max" ? std::optional<std::string>("max") : std::nullopt;
-        std::printf("%smode: %s%s\n", kDim, mode.c_str(), kReset);
+        configure("mode", mode);
       } else {
         std::printf("modes: chat, thinking, max\n");
       }
       continue;
     }
     if (line.starts_with("/model ")) {
-      s.config.model = line.substr(7);
-      std::printf("%smodel: %s%s\n", kDim, s.config.model.c_str(), kReset);
+      configure("model", line.substr(7));
       continue;
     }
     if (line.starts_with("/resume ")) {
       open_session(line.substr(8));
       continue;
     }
+    if (line == "/sessions") {
+      auto listed = server.call("seek/session/list", {{"repo", repo.string()}});
+      if (listed.ok()) {
+        for (const Json& s : (*listed)["sessions"]) {
+          std::printf("%s  %3d messages  %s%s\n", s.value("id", "").c_str(), s.value("messages", 0), s.value("name", "").c_str(),
+                      s.value("running", false) ? "  (running)" : "");
+        }
+      }
+      continue;
+    }
     if (line == "/diff") {
-      auto out = s.registry.dispatch({"git_diff", Json::object()});
-      std::printf("%s\n", out.ok() ? out->text.c_str() : out.error().message.c_str());
+      auto workspace = tools::Workspace::open(repo);
+      tools::ToolRegistry git;
+      if (workspace.ok() && tools::register_git_tools(git, std::make_shared<const tools::Workspace>(std::move(*workspace))).ok()) {
+        auto out = git.dispatch({"git_diff", Json::object()});
+        std::printf("%s\n", out.ok() ? out->text.c_str() : out.error().message.c_str());
+      }
       continue;
     }
     if (line == "/undo") {
-      if (undo.empty()) {
-        std::printf("nothing to undo\n");
+      auto restored = id.empty() ? Result<Json>(make_error(ErrorCode::kNotFound, "nothing to undo"))
+                                 : server.call("seek/session/undo", {{"id", id}});
+      if (!restored.ok()) {
+        std::printf("%s\n", restored.error().message.c_str());
         continue;
       }
-      for (const auto& [path, content] : undo.back().files) {
-        std::error_code ec;
-        if (content) {
-          std::ofstream(path, std::ios::binary | std::ios::trunc) << *content;
-        } else {
-          fs::remove(path, ec);
-        }
-        std::printf("%srestored %s%s\n", kDim, path.c_str(), kReset);
-      }
-      undo.pop_back();
+      for (const Json& p : (*restored)["restored"]) std::printf("%srestored %s%s\n", kDim, p.get<std::string>().c_str(), kReset);
       continue;
     }
     if (line.starts_with("/")) {
@@ -214,60 +312,30 @@ int run_chat(const ChatOptions& o) {
       continue;
     }
 
-    // A turn.
-    if (!session) {
-      id = SessionFile::new_id();
-      auto created = SessionFile::create({{"id", id}, {"name", line.substr(0, 80)}, {"repo", s.repo.string()},
-                                          {"model", s.config.model}, {"backend", o.flags.backend}, {"version", 1}});
-      if (!created.ok()) {
-        std::fprintf(stderr, "seek chat: %s\n", created.error().message.c_str());
+    // A turn, in the daemon; this terminal follows its events.
+    if (id.empty()) {
+      Json create = settings;
+      create.update({{"name", line.substr(0, 80)}, {"watch", true}, {"canApprove", true}});
+      auto header = server.call("seek/session/create", with_key(create));
+      if (!header.ok()) {
+        std::fprintf(stderr, "seek chat: %s\n", header.error().message.c_str());
         return 1;
       }
-      session.emplace(std::move(*created));
+      id = (*header)["id"];
+      last_seq = 0;
     }
     g_turn_cancel = false;
     g_in_turn = true;
-    bool in_reasoning = false;
-    agent::AgentLoop loop(*s.backend, s.registry, s.policy, s.config);
-    const auto emit = [&](const Json& e) {
-      const std::string type = e.value("type", "");
-      if (type == "reasoning_delta") {
-        if (!in_reasoning) std::printf("%s", kDim);
-        in_reasoning = true;
-        std::printf("%s", e.value("text", "").c_str());
-      } else if (in_reasoning) {
-        std::printf("%s\n", kReset);
-        in_reasoning = false;
-      }
-      if (type == "assistant_delta") std::printf("%s", e.value("text", "").c_str());
-      if (type == "tool_call") {
-        std::printf("\n%s→ %s%s\n", kCyan, e.value("name", "").c_str(), kReset);
-        const Json& args = e["arguments"];
-        if (args.is_object()) {
-          print_diff(args);
-          // Remember what the edit will overwrite, for /undo.
-          const tools::ToolHandler* h = s.registry.find(e.value("name", ""));
-          if (h && h->is_mutating()) {
-            UndoRecord rec;
-            for (const std::string& p : touched_paths(args)) rec.files.push_back({s.repo / p, read_file(s.repo / p)});
-            if (!rec.files.empty()) undo.push_back(std::move(rec));
-          }
-        }
-      }
-      if (type == "tool_result") {
-        std::string out = e.value("output", "");
-        if (out.size() > 600) out = out.substr(0, 600) + "…";
-        std::printf("%s%s%s\n", e.value("is_error", false) ? kRed : kDim, out.c_str(), kReset);
-      }
-      if (type == "approval" && e.value("decision", "") == "denied") std::printf("%sdenied%s\n", kRed, kReset);
-      if (type == "error") std::printf("%serror: %s%s\n", kRed, e.value("message", "").c_str(), kReset);
-      std::fflush(stdout);
-    };
-    const agent::RunOutcome out = loop.run(line, transcript, emit, g_turn_cancel, [&](const Json& t) { (void)session->sync(t); });
+    renderer.set_mine(true);
+    if (auto sent = server.call("seek/session/send", {{"id", id}, {"text", line}}); !sent.ok()) {
+      g_in_turn = false;
+      std::printf("%s%s%s\n", kRed, sent.error().message.c_str(), kReset);
+      continue;
+    }
+    const bool alive = follow_turn();
     g_in_turn = false;
-    (void)session->sync(transcript);
-    if (in_reasoning) std::printf("%s", kReset);
-    std::printf("\n%s[%s]%s\n", kDim, out.status == agent::RunStatus::kCancelled ? "cancelled" : std::string(agent::to_string(out.status)).c_str(), kReset);
+    renderer.end_reasoning();
+    if (!alive) return 1;
   }
   std::printf("%ssession %s%s\n", kDim, id.empty() ? "(none)" : id.c_str(), kReset);
   return 0;

@@ -15,6 +15,7 @@
 #include "daemon/logits_command.h"
 #include "daemon/lsp_command.h"
 #include "daemon/chat_session.h"
+#include "daemon/sessions_command.h"
 #include "daemon/run_command.h"
 #include "daemon/model_commands.h"
 #include "daemon/text_commands.h"
@@ -235,7 +236,20 @@ int run_cli(int argc, char** argv) {
   chat_cmd->add_option("--approval", chat_options.flags.approval, "never, on-request or untrusted")->capture_default_str();
   chat_cmd->add_option("--sandbox", chat_options.flags.sandbox, "read-only, workspace-write or danger-full-access")
       ->capture_default_str();
+  chat_cmd->add_option("--mode", chat_options.mode, "chat, thinking or max")
+      ->check(CLI::IsMember({"chat", "thinking", "max"}))
+      ->capture_default_str();
   chat_cmd->callback([&] { exit_code = run_chat(chat_options); });
+
+  // seek sessions [--repo DIR] [--json] | seek sessions show ID [--json]
+  SessionsOptions sessions_options;
+  CLI::App* sessions_cmd = app.add_subcommand("sessions", "List the agent sessions (newest first)");
+  sessions_cmd->add_option("--repo", sessions_options.repo, "Only the sessions on this repository");
+  sessions_cmd->add_flag("--json", sessions_options.json, "One JSON object per session");
+  CLI::App* show_cmd = sessions_cmd->add_subcommand("show", "Print a session's transcript");
+  show_cmd->add_option("id", sessions_options.show, "The session id")->required();
+  show_cmd->add_flag("--json", sessions_options.json, "The header and transcript as one JSON object");
+  sessions_cmd->callback([&] { exit_code = run_sessions(sessions_options); });
 
   // seek parse-reply --thinking-mode chat|thinking
   ParseReplyOptions parse_reply;

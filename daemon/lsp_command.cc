@@ -18,6 +18,7 @@
 #include "agent/completion_service.h"
 #include "base/log.h"
 #include "daemon/control.h"
+#include "daemon/lsp_socket.h"
 #include "daemon/paths.h"
 #include "daemon/version.h"
 #include "lsp/framing.h"
@@ -43,49 +44,6 @@ int in_process(const std::string& model) {
   lsp::StreamTransport transport(STDIN_FILENO, STDOUT_FILENO);
   lsp::LspServer server(transport, service, {"seek", std::string(version())});
   return server.run();
-}
-
-int connect_unix(const std::filesystem::path& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-bool write_all(int fd, const char* data, std::size_t n) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, data, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    data += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-// Starts the daemon in the background, keeping stdout clean: it carries LSP frames.
-bool ensure_daemon(const DaemonPaths& paths, const std::string& model) {
-  if (query_status(paths, std::chrono::seconds(2)).ok()) return true;
-  StartOptions start;
-  start.server.paths = paths;
-  if (!model.empty()) {
-    start.server.model = std::filesystem::absolute(model).string();
-    start.forwarded_args = {"--model", start.server.model};
-  }
-  std::fflush(stdout);
-  const int saved = ::dup(STDOUT_FILENO);
-  ::dup2(STDERR_FILENO, STDOUT_FILENO);
-  const int code = daemon_start(start);
-  std::fflush(stdout);
-  ::dup2(saved, STDOUT_FILENO);
-  ::close(saved);
-  return code == 0;
 }
 
 // Pumps bytes both ways until the daemon closes. Frames from the daemon are re-framed to
@@ -143,17 +101,13 @@ int run_lsp(const LspOptions& options) {
     std::fprintf(stderr, "seek lsp: the daemon could not be started; see %s\n", paths.log.c_str());
     return 1;
   }
-  int sock = -1;
-  for (int attempt = 0; attempt < 100 && sock < 0; ++attempt) {
-    sock = connect_unix(paths.dir / "lsp.sock");
-    if (sock < 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (sock < 0) {
-    std::fprintf(stderr, "seek lsp: cannot reach %s: %s\n", (paths.dir / "lsp.sock").c_str(), std::strerror(errno));
+  auto sock = connect_lsp_socket(paths);
+  if (!sock.ok()) {
+    std::fprintf(stderr, "seek lsp: %s\n", sock.error().message.c_str());
     return 1;
   }
-  const int code = bridge(sock);
-  ::close(sock);
+  const int code = bridge(*sock);
+  ::close(*sock);
   return code;
 }
 

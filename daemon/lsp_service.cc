@@ -104,7 +104,7 @@ void LspService::serve(int fd) {
   int code = 1;
   {
     lsp::StreamTransport transport(fd, fd);
-    lsp::LspServer server(transport, completions(), {"seek", version_});
+    lsp::LspServer server(transport, completions(), {"seek", version_}, sessions_host_);
     code = server.run();
     transport.write(lsp::make_notification("seek/exited", {{"code", code}}));
   }

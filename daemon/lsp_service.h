@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "agent/completion_service.h"
+#include "agent/session_host.h"
 #include "base/result.h"
 
 namespace seek::daemon {
@@ -23,8 +24,9 @@ namespace seek::daemon {
 class LspService {
  public:
   using BackendFactory = std::function<Result<std::unique_ptr<agent::CompletionBackend>>()>;
-  LspService(BackendFactory make_backend, std::string version)
-      : make_backend_(std::move(make_backend)), version_(std::move(version)) {}
+  /// `sessions`: the daemon's agent sessions, offered to every LSP session (may be null).
+  LspService(BackendFactory make_backend, std::string version, agent::SessionHost* sessions = nullptr)
+      : make_backend_(std::move(make_backend)), version_(std::move(version)), sessions_host_(sessions) {}
   ~LspService() { stop(); }
 
   Status start(const std::filesystem::path& socket_path);
@@ -41,6 +43,7 @@ class LspService {
   std::once_flag loaded_;
   std::unique_ptr<agent::CompletionService> completions_;
   std::string version_;
+  agent::SessionHost* sessions_host_;
   std::filesystem::path path_;
   int listen_fd_ = -1;
   std::atomic<bool> stopping_{false};

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 
@@ -55,8 +56,10 @@ int run_task(const RunOptions& o) {
     };
   }
   const std::string id = SessionFile::new_id();
-  auto session = SessionFile::create({{"id", id}, {"name", o.task.substr(0, 80)}, {"repo", s.repo.string()},
-                                      {"model", o.model}, {"backend", o.backend}, {"version", 1}});
+  Json header = s.settings;
+  header.update({{"id", id}, {"name", o.task.substr(0, 80)}, {"mode", "chat"}, {"version", 1},
+                 {"created", std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()}});
+  auto session = SessionFile::create(header);
   if (!session.ok()) return usage_error(session.error().message);
 
   const auto emit = [&](const Json& event) {

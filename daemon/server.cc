@@ -25,6 +25,7 @@
 #include "base/log.h"
 #include "daemon/default_model.h"
 #include "daemon/lsp_service.h"
+#include "daemon/session_runtime.h"
 #include "daemon/version.h"
 #include "daemon/connection.h"
 #include "daemon/instance_lock.h"
@@ -176,13 +177,16 @@ Status run_daemon(const ServerOptions& options) {
 
   // The model every LSP session shares, loaded when the first session needs it: start-up
   // stays instant (concurrent starts settle on the lock and the socket at once).
+  // Agent sessions live here, so an editor and a terminal can share one; they outlive every
+  // LSP session (their watchers go) and stop after them (running turns are cancelled).
+  std::unique_ptr<agent::SessionHost> sessions = make_session_host(options.model);
   LspService lsp_service(
       [model_flag = options.model]() -> Result<std::unique_ptr<agent::CompletionBackend>> {
         SEEK_ASSIGN_OR_RETURN(ModelChoice model, resolve_model(model_flag));
         log::info("loading model {}{}", model.dir, model.embedded_default ? " (the embedded default: random weights)" : "");
         return agent::make_engine_backend(model.dir);
       },
-      std::string(version()));
+      std::string(version()), sessions.get());
 
   asio::io_context io(1);
   Server server(io, options);
@@ -198,6 +202,7 @@ Status run_daemon(const ServerOptions& options) {
     result = make_error(ErrorCode::kInternal, std::string("daemon event loop: ") + e.what());
   }
   lsp_service.stop();
+  sessions->stop();
   log::info("seek daemon stopped");
   return result;
 }

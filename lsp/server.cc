@@ -26,9 +26,14 @@ std::string_view line_prefix(std::string_view before_cursor) {
 
 }  // namespace
 
-LspServer::LspServer(Transport& transport, agent::CompletionService& completions, ServerInfo info)
+LspServer::LspServer(Transport& transport, agent::CompletionService& completions, ServerInfo info,
+                     agent::SessionHost* sessions)
     : transport_(transport), completions_(completions), info_(std::move(info)) {
   bind_methods();
+  if (sessions) {
+    session_methods_ = std::make_unique<SessionMethods>(*sessions, transport_);
+    session_methods_->bind(table_);
+  }
   worker_ = std::thread([this] { worker_loop(); });
 }
 
@@ -69,7 +74,8 @@ void LspServer::bind_methods() {
           {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
           {"inlineCompletionProvider", true},
           {"completionProvider", {{"resolveProvider", false}, {"triggerCharacters", json::array()}}},
-          {"executeCommandProvider", {{"commands", {"seek.status"}}}}}},
+          {"executeCommandProvider", {{"commands", {"seek.status"}}}},
+          {"experimental", {{"seekSessions", session_methods_ != nullptr}}}}},
         {"serverInfo", {{"name", info_.name}, {"version", info_.version}}},
     });
   });

@@ -20,6 +20,7 @@
 #include "agent/workspace_context.h"
 #include "lsp/method_table.h"
 #include "lsp/protocol.h"
+#include "lsp/session_methods.h"
 #include "lsp/transport.h"
 
 namespace seek::lsp {
@@ -31,7 +32,9 @@ struct ServerInfo {
 
 class LspServer {
  public:
-  LspServer(Transport& transport, agent::CompletionService& completions, ServerInfo info);
+  /// `sessions`: the daemon's agent sessions, served as seek/session/* (nullptr: none).
+  LspServer(Transport& transport, agent::CompletionService& completions, ServerInfo info,
+            agent::SessionHost* sessions = nullptr);
   ~LspServer();
 
   /// Serves until `exit` or the end of the stream. Returns the process exit code: 0 after
@@ -87,6 +90,7 @@ class LspServer {
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> latest_by_document_;
   bool stopping_ = false;
   std::thread worker_;
+  std::unique_ptr<SessionMethods> session_methods_;  // with a session host
   std::atomic<long> shown_{0}, partially_accepted_{0}, served_{0};
 };
 

@@ -15,14 +15,15 @@ namespace seek::engine {
 
 class LocalChatBackend final : public ChatBackend {
  public:
-  explicit LocalChatBackend(std::unique_ptr<Backend> engine, int max_tokens = 2048)
+  /// `engine` may be shared (the daemon's sessions share one model); it serialises requests.
+  explicit LocalChatBackend(std::shared_ptr<Backend> engine, int max_tokens = 2048)
       : engine_(std::move(engine)), max_tokens_(max_tokens) {}
   std::string name() const override { return "local:" + engine_->name(); }
   Result<ChatResult> chat(const ChatRequest& request, FunctionRef<void(const ChatEvent&)> sink,
                           const std::atomic<bool>& cancel) override;
 
  private:
-  std::unique_ptr<Backend> engine_;
+  std::shared_ptr<Backend> engine_;
   int max_tokens_;
 };
 

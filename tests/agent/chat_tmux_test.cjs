@@ -57,7 +57,10 @@ function chunk(delta, finish = null) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${server.address().port}/v1`;
-  const env = `XDG_DATA_HOME=${work}/data XDG_CONFIG_HOME=${work}/config DEEPSEEK_API_KEY= OPENAI_API_KEY=`;
+  // The session lives in a daemon of this test's own (XDG_RUNTIME_DIR), started by chat.
+  fs.mkdirSync(path.join(work, 'run'), { mode: 0o700 });
+  const envVars = { XDG_DATA_HOME: `${work}/data`, XDG_CONFIG_HOME: `${work}/config`, XDG_RUNTIME_DIR: `${work}/run`, DEEPSEEK_API_KEY: '', OPENAI_API_KEY: '' };
+  const env = Object.entries(envVars).map(([k, v]) => `${k}=${v}`).join(' ');
   const cmd = (extra) => `cd ${repo} && env ${env} ${seek} chat --backend openai --base-url ${url} --model m --approval untrusted ${extra}; echo EXIT:$?; sleep 60`;
   try {
     tmux('new-session', '-d', '-s', 'chat', '-x', '180', '-y', '50', cmd(''));
@@ -95,6 +98,7 @@ function chunk(delta, finish = null) {
     console.log(`ok: chat under tmux (approve, diff, cancel, undo, quit, resume ${count} messages)`);
   } finally {
     try { tmux('kill-server'); } catch (e) { /* already gone */ }
+    try { cp.execFileSync(seek, ['daemon', 'stop'], { env: { ...process.env, ...envVars } }); } catch (e) { /* none ran */ }
     server.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
