@@ -16,6 +16,14 @@ tools::ApprovalRequest approval_request(const tools::ToolHandler* handler, const
   }
   request.tool = tool;
   request.mutating = handler ? handler->is_mutating() : true;
+  const auto flag = [&](const char* key) { return args.contains(key) && args[key].is_boolean() && args[key].get<bool>(); };
+  if (flag("with_escalated_permissions")) {
+    request.escalated = true;
+    request.escalation = "no sandbox";
+  } else if (flag("network")) {
+    request.escalated = true;
+    request.escalation = "network access";
+  }
   for (const char* key : {"path", "file", "dir"}) {
     if (args.contains(key) && args[key].is_string()) request.paths.push_back(args[key].get<std::string>());
   }
@@ -95,12 +103,23 @@ Json AgentLoop::run_tool(const engine::ToolCall& call, const EventSink& emit, bo
   }
   const tools::ToolHandler* handler = tools_.find(call.name);
   const tools::ApprovalRequest request = approval_request(handler, call.name, args);
-  const auto verdict = policy_.decide(request);
+  auto verdict = policy_.decide(request);
   std::string how = "rules";
   bool allowed = verdict.decision == tools::Decision::kAllow;
+  // A call that asks for more than the sandbox gives (the network, no sandbox at all) is
+  // never decided by the rules' allow alone: someone must say yes, except under `never`,
+  // where nobody is asked and so it is refused. Deny rules still win.
+  const bool escalated = request.escalated && !config_.sandbox_unrestricted;
+  if (escalated && verdict.decision != tools::Decision::kDeny) {
+    verdict = {tools::Decision::kAsk, "it asks for more than the sandbox allows (" + request.escalation + ")"};
+    allowed = false;
+  }
   if (verdict.decision == tools::Decision::kAsk) {
-    const bool must_ask = config_.approval == ApprovalMode::kUntrusted && request.mutating;
-    if (!must_ask) {
+    const bool must_ask = escalated || (config_.approval == ApprovalMode::kUntrusted && request.mutating);
+    if (escalated && config_.approval == ApprovalMode::kNever) {
+      allowed = false;
+      how = "never-asks";
+    } else if (!must_ask) {
       allowed = true;
       how = config_.approval == ApprovalMode::kNever ? "never-asks" : "within-sandbox";
     } else if (const std::optional<bool> answer = config_.ask ? config_.ask(call.name, args) : std::nullopt) {

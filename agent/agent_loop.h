@@ -42,6 +42,8 @@ struct AgentConfig {
   /// Asks the user about one call: true/false, or nullopt when nobody can be asked now.
   /// nullptr or nullopt: the call is denied, decided by "nobody-to-ask".
   std::function<std::optional<bool>(const std::string& tool, const nlohmann::json& arguments)> ask;
+  /// The sandbox is danger-full-access: asking for more than it gives asks for nothing.
+  bool sandbox_unrestricted = false;
   /// Runs right before an approved call executes (the edit journal records what it will
   /// overwrite, for undo).
   std::function<void(const std::string& tool, const nlohmann::json& arguments)> before_tool;

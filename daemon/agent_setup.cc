@@ -69,6 +69,7 @@ Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const 
   setup->workspace = std::make_shared<const tools::Workspace>(std::move(workspace));
   tools::CommandToolsConfig commands;
   commands.mode = *mode;
+  setup->config.sandbox_unrestricted = *mode == sandbox::SandboxMode::kDangerFullAccess;
   SEEK_RETURN_IF_ERROR(tools::register_file_tools(setup->registry, setup->workspace));
   SEEK_RETURN_IF_ERROR(tools::register_git_tools(setup->registry, setup->workspace));
   SEEK_RETURN_IF_ERROR(tools::register_command_tools(setup->registry, setup->workspace, commands));

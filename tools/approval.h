@@ -25,6 +25,10 @@ struct ApprovalRequest {
   std::vector<std::string> command;  ///< argv of a shell command (empty for other tools)
   bool compound_command = false;     ///< the shell text has ; && || | $( ` > < and so on
   std::vector<std::string> paths;    ///< workspace-relative paths the call touches
+  /// The call asks for more than the sandbox gives (a command with the network, or
+  /// without the sandbox): approval modes other than `never` must ask someone.
+  bool escalated = false;
+  std::string escalation;  ///< what it asks for, for the prompt ("network access")
 };
 
 /// Parses a shell command line into words for matching (quotes, escapes) and says whether

@@ -133,11 +133,17 @@ class ShellTool : public CommandTool {
   std::string name() const override { return "shell"; }
   nlohmann::json schema() const override {
     return {{"type", "object"},
-            {"description", "Run a shell command (sh -c) in the sandbox: the workspace is writable, the network is off."},
+            {"description",
+             "Run a shell command (sh -c) in the sandbox: the workspace is writable, the network is off. A command "
+             "that needs the network, or must run outside the sandbox, says so (network / with_escalated_permissions "
+             "with a justification): the user is asked first."},
             {"properties",
              {{"command", {{"type", "string"}}},
               {"cwd", {{"type", "string"}, {"description", "Directory inside the workspace (default: its root)"}}},
-              {"timeout_ms", {{"type", "integer"}, {"minimum", 1}}}}},
+              {"timeout_ms", {{"type", "integer"}, {"minimum", 1}}},
+              {"network", {{"type", "boolean"}, {"description", "The command needs network access"}}},
+              {"with_escalated_permissions", {{"type", "boolean"}, {"description", "Run outside the sandbox"}}},
+              {"justification", {{"type", "string"}, {"description", "Why the extra access is needed (shown to the user)"}}}}},
             {"required", {"command"}},
             {"additionalProperties", false}};
   }
@@ -146,6 +152,11 @@ class ShellTool : public CommandTool {
     const std::string command = args.string("command");
     const auto cwd_arg = args.optional_string("cwd");
     const auto timeout_ms = args.optional_int("timeout_ms", 1, 24LL * 3600 * 1000);
+    // Reached only once approved: the agent loop asks before any call that sets these.
+    CommandToolsConfig config = config_;
+    if (args.optional_bool("network", false)) config.network = true;
+    if (args.optional_bool("with_escalated_permissions", false)) config.mode = sandbox::SandboxMode::kDangerFullAccess;
+    (void)args.optional_string("justification");
     if (args.problem()) return args.error();
     fs::path cwd = ws_->root();
     if (cwd_arg) {
@@ -154,7 +165,7 @@ class ShellTool : public CommandTool {
       cwd = *resolved;
     }
     const auto timeout = timeout_ms ? std::chrono::milliseconds(*timeout_ms) : config_.shell_timeout;
-    auto run = run_command(*ws_, config_, command, cwd, timeout, limits_.max_bytes);
+    auto run = run_command(*ws_, config, command, cwd, timeout, limits_.max_bytes);
     if (!run.ok()) return tool_error("shell: the command was not run: " + run.error().message);
     std::string out = run->out;
     if (!run->err.empty()) out += (out.empty() || out.back() == '\n' ? "" : "\n") + std::string("[stderr]\n") + run->err;

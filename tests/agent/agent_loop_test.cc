@@ -173,5 +173,39 @@ TEST(AgentLoop, CompactsOlderTurnsIntoASummaryNearTheBudget) {
   }
 }
 
+// A call that asks for more than the sandbox gives (network, no sandbox) is asked about
+// under on-request even where the rules would let it run; refused under never and when
+// nobody can be asked; runs without asking when the sandbox is danger-full-access anyway.
+TEST(AgentLoop, EscalatedCallsAreAskedAboutUnderOnRequest) {
+  struct Case {
+    ApprovalMode mode;
+    bool someone_to_ask;
+    bool unrestricted;
+    std::string decision, decided_by;
+  };
+  for (const Case& c : {Case{ApprovalMode::kOnRequest, true, false, "approved", "user"},
+                        Case{ApprovalMode::kOnRequest, false, false, "denied", "nobody-to-ask"},
+                        Case{ApprovalMode::kNever, true, false, "denied", "never-asks"},
+                        Case{ApprovalMode::kOnRequest, false, true, "approved", "within-sandbox"}}) {
+    Fixture f;
+    int asked = 0;
+    (void)f.registry.add(std::make_unique<FakeTool>("shell", true, [](const Json&) -> Result<tools::ToolOutput> {
+      return tools::ToolOutput{"ran", false};
+    }));
+    ScriptedChat chat({call("shell", R"({"command":"curl example.com","network":true,"justification":"docs"})"), say("ok")});
+    AgentConfig config;
+    config.approval = c.mode;
+    config.sandbox_unrestricted = c.unrestricted;
+    if (c.someone_to_ask) config.ask = [&](const std::string&, const Json&) { ++asked; return true; };
+    Json transcript = Json::array();
+    EXPECT_EQ(f.run(chat, config, transcript).status, RunStatus::kCompleted);
+    const Json approval = *std::find_if(f.events.begin(), f.events.end(), [](const Json& e) { return e["type"] == "approval"; });
+    EXPECT_EQ(approval["decision"], c.decision) << approval.dump();
+    EXPECT_EQ(approval["decided_by"], c.decided_by) << approval.dump();
+    EXPECT_EQ(asked, c.decided_by == "user" ? 1 : 0);
+    EXPECT_EQ(chat.seen[1].back()["content"] == "ran", c.decision == "approved");
+  }
+}
+
 }  // namespace
 }  // namespace seek::agent

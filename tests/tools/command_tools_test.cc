@@ -90,6 +90,31 @@ TEST_F(CommandTools, ShellRunsSandboxed) {
   EXPECT_TRUE(call("shell", {{"command", "true"}, {"cwd", "../.."}}).is_error);
 }
 
+// The escalation arguments (the agent loop asks before any call that sets them): network
+// access gives the command the host's network namespace, with_escalated_permissions runs it
+// outside the sandbox, where a path outside the workspace is writable.
+TEST_F(CommandTools, ShellEscalationsWidenOnlyWhatTheyName) {
+  open(dir_.path());
+  testing::TempDir outside{"sk-out-"};
+  const std::string target = (outside / "f.txt").string();
+  auto out = call("shell", {{"command", "echo x > " + target}, {"network", true}, {"justification", "fetch"}});
+  EXPECT_TRUE(out.is_error) << "network access alone does not open the file system: " << out.text;
+  EXPECT_FALSE(fs::exists(target));
+  // /proc/net/dev lists the interfaces of the command's network namespace.
+  const auto interfaces = [&](bool network) {
+    return call("shell", {{"command", "grep -c : /proc/net/dev"}, {"network", network}}).text;
+  };
+  EXPECT_EQ(interfaces(false), "1\nexit code: 0\n") << "only lo without the network";
+  std::ifstream dev("/proc/net/dev");
+  int host_interfaces = 0;
+  for (std::string line; std::getline(dev, line);) host_interfaces += line.find(':') != std::string::npos;
+  EXPECT_EQ(interfaces(true), std::to_string(host_interfaces) + "\nexit code: 0\n") << "the host's network with it";
+  out = call("shell", {{"command", "echo x > " + target}, {"with_escalated_permissions", true}, {"justification", "outside"}});
+  EXPECT_FALSE(out.is_error) << out.text;
+  EXPECT_TRUE(fs::exists(target));
+  EXPECT_TRUE(call("shell", {{"command", "true"}, {"network", "yes"}}).is_error) << "a bad type is the model's error";
+}
+
 TEST_F(CommandTools, CMakeProjectBuildsAndTestsReportPerTest) {
   write(dir_ / "CMakeLists.txt",
         "cmake_minimum_required(VERSION 3.16)\nproject(demo CXX)\nenable_testing()\n"
