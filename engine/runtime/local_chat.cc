@@ -7,6 +7,7 @@
 #include "engine/model/chat_format.h"
 #include "engine/model/py_json.h"
 #include "engine/model/reply_parser.h"
+#include "engine/model/reply_stream.h"
 
 namespace seek::engine {
 namespace {
@@ -39,12 +40,34 @@ Result<ChatResult> LocalChatBackend::chat(const ChatRequest& request, FunctionRe
   GenerateRequest generate;
   generate.prompt = engine_->tokenizer().encode(prompt);
   generate.max_tokens = request.max_tokens.value_or(max_tokens_);
+  // Tokens stream through the incremental parser as they come: reasoning and content
+  // deltas reach the sink at once. The result itself comes from the whole-text parser
+  // below (the official semantics); the stream is for watching.
   std::vector<TokenId> tokens;
+  ReplyStreamParser stream(options.thinking_mode);
+  std::vector<ReplyEvent> parsed_events;
+  const auto forward = [&] {
+    for (const ReplyEvent& e : parsed_events) {
+      if (e.kind == ReplyEvent::Kind::kReasoningDelta && !e.text.empty()) {
+        sink(ChatEvent{ChatEvent::Kind::kReasoningDelta, valid_utf8(e.text), 0, {}, {}});
+      } else if (e.kind == ReplyEvent::Kind::kContentDelta && !e.text.empty()) {
+        sink(ChatEvent{ChatEvent::Kind::kContentDelta, valid_utf8(e.text), 0, {}, {}});
+      }
+    }
+    parsed_events.clear();
+  };
   SEEK_ASSIGN_OR_RETURN(GenerateStats stats, engine_->submit(generate,
                                                              [&](const GenerateEvent& e) {
-                                                               if (e.kind == GenerateEvent::Kind::kToken) tokens.push_back(e.token);
+                                                               if (e.kind != GenerateEvent::Kind::kToken) return;
+                                                               tokens.push_back(e.token);
+                                                               const auto bytes = engine_->tokenizer().token_bytes(e.token);
+                                                               if (bytes.empty()) return;
+                                                               stream.feed(bytes, parsed_events);
+                                                               forward();
                                                              },
                                                              cancel));
+  stream.finish(parsed_events);
+  forward();
   ChatResult result;
   result.usage.prompt_tokens = stats.prompt_tokens;
   result.usage.completion_tokens = stats.generated;
@@ -77,8 +100,6 @@ Result<ChatResult> LocalChatBackend::chat(const ChatRequest& request, FunctionRe
     }
     result.finish_reason = result.tool_calls.empty() ? (stats.finish == "length" ? "length" : "stop") : "tool_calls";
   }
-  if (!result.reasoning.empty()) sink(ChatEvent{ChatEvent::Kind::kReasoningDelta, result.reasoning, 0, {}, {}});
-  if (!result.content.empty()) sink(ChatEvent{ChatEvent::Kind::kContentDelta, result.content, 0, {}, {}});
   return result;
 }
 

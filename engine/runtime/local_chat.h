@@ -2,8 +2,8 @@
 // official V4 chat format (tools attached to the system message, as encode_messages takes
 // them), generated greedily by a Backend (LocalEngine), and the completion is parsed back
 // with the official reply semantics: reasoning, content and DSML tool calls.
-// The reply is delivered as one delta per part when generation ends; token-level streaming
-// through ReplyStreamParser is a later step.
+// Reasoning and content stream token by token through ReplyStreamParser; the returned
+// result comes from the whole-text parser (the official semantics).
 #pragma once
 
 #include <memory>
