@@ -40,6 +40,11 @@ struct SessionHost::Live {
 };
 
 Status apply_mode(AgentConfig& config, const std::string& mode) {
+  if (mode.empty()) {  // the backend's own default
+    config.thinking.reset();
+    config.reasoning_effort.reset();
+    return ok_status();
+  }
   if (mode != "chat" && mode != "thinking" && mode != "max") {
     return make_error(ErrorCode::kInvalidArgument, fmt::format("mode must be chat, thinking or max, not '{}'", mode));
   }
@@ -52,7 +57,7 @@ Result<Json> SessionHost::create(const Json& settings, const Json& secrets, std:
   if (!settings.is_object()) return make_error(ErrorCode::kInvalidArgument, "settings must be an object");
   Json header = settings;
   header.erase("api_key");  // a secret never reaches the file, even when sent in the wrong place
-  const std::string mode = header.value("mode", "chat");
+  const std::string mode = header.value("mode", "");
   AgentConfig probe;
   SEEK_RETURN_IF_ERROR(apply_mode(probe, mode));
   SEEK_ASSIGN_OR_RETURN(std::unique_ptr<SessionRuntime> runtime, factory_(header, secrets));
@@ -80,7 +85,7 @@ Result<Json> SessionHost::create(const Json& settings, const Json& secrets, std:
 Status SessionHost::check(const Json& settings, const Json& secrets) {
   if (!settings.is_object()) return make_error(ErrorCode::kInvalidArgument, "settings must be an object");
   AgentConfig probe;
-  SEEK_RETURN_IF_ERROR(apply_mode(probe, settings.value("mode", "chat")));
+  SEEK_RETURN_IF_ERROR(apply_mode(probe, settings.value("mode", "")));
   SEEK_ASSIGN_OR_RETURN(std::unique_ptr<SessionRuntime> runtime, factory_(settings, secrets));
   return ok_status();
 }
@@ -142,7 +147,16 @@ Status SessionHost::send(const std::string& id, const std::string& text) {
   live->running = true;
   live->cancel = false;
   live->turn_events = Json::array();
-  live->turn = std::thread([this, live, text] { run_turn(live, text); });
+  live->turn = std::thread([this, live, text] {
+    try {
+      run_turn(live, text);
+    } catch (const std::exception& e) {  // a bug or a hand-edited session file: the daemon stays up
+      emit(*live, {{"type", "error"}, {"message", std::string("internal error: ") + e.what()}});
+      emit(*live, {{"type", "turn_done"}, {"status", "failure"}, {"reason", "failed"}, {"error", e.what()}});
+      std::lock_guard relock(mutex_);
+      live->running = false;
+    }
+  });
   return ok_status();
 }
 
@@ -304,7 +318,7 @@ void SessionHost::run_turn(std::shared_ptr<Live> live, std::string text) {
   if (!live->runtime) {  // only this thread touches the runtime while the turn runs
     auto built = factory_(header, secrets);
     if (built.ok()) {
-      if (Status st = apply_mode((*built)->config, header.value("mode", "chat")); !st.ok()) built = st.error();
+      if (Status st = apply_mode((*built)->config, header.value("mode", "")); !st.ok()) built = st.error();
     }
     if (!built.ok()) {
       emit(*live, {{"type", "error"}, {"message", built.error().message}});

@@ -109,7 +109,8 @@ class SessionHost {
   bool stopping_ = false;
 };
 
-/// The agent config's reasoning fields for a mode: chat | thinking | max.
+/// The agent config's reasoning fields for a mode: chat | thinking | max, or "" for the
+/// backend's default.
 Status apply_mode(AgentConfig& config, const std::string& mode);
 
 }  // namespace seek::agent

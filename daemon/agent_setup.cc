@@ -13,6 +13,7 @@
 #include <random>
 
 #include "daemon/default_model.h"
+#include "daemon/user_config.h"
 #include "engine/remote/remote_backend.h"
 #include "engine/runtime/local_chat.h"
 #include "engine/runtime/local_engine.h"
@@ -47,7 +48,11 @@ Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const 
   if (f.backend == "openai") {
     if (f.base_url.empty()) return bad("--backend openai needs --base-url (the API root, including /v1)");
     if (f.model.empty()) return bad("--backend openai needs --model NAME");
-    const std::string key = f.api_key ? *f.api_key : engine::api_key_from_environment();
+    std::vector<std::string> warnings;
+    const std::string key = f.api_key ? *f.api_key : engine::api_key_from_environment(configured_api_key(warnings));
+    for (const std::string& w : warnings) {
+      if (command) std::fprintf(stderr, "seek %s: %s\n", command, w.c_str());
+    }
     SEEK_ASSIGN_OR_RETURN(setup->backend, engine::RemoteBackend::create({.base_url = f.base_url, .api_key = key}));
   } else if (f.backend == "local") {
     SEEK_ASSIGN_OR_RETURN(ModelChoice model, resolve_model(f.model));  // --model, $SEEK_MODEL, the default

@@ -2,6 +2,7 @@
 #include "daemon/chat_session.h"
 
 #include "daemon/session_client.h"
+#include "daemon/user_config.h"
 #include "engine/remote/remote_backend.h"
 #include "tools/git_tools.h"
 
@@ -76,10 +77,13 @@ class Renderer {
  public:
   void show(const Json& e) {
     const std::string type = e.value("type", "");
+    if (type == "turn_started") last_reasoning_.clear();
     if (type == "reasoning_delta") {
-      if (!in_reasoning_) std::printf("%s", kDim);
+      const std::string text = e.value("text", "");
+      last_reasoning_ += text;
+      if (!in_reasoning_) std::printf("%s%s", kDim, fold_ ? "▸ thinking…" : "");
       in_reasoning_ = true;
-      std::printf("%s", e.value("text", "").c_str());
+      if (!fold_) std::printf("%s", text.c_str());
       std::fflush(stdout);
       return;
     }
@@ -105,12 +109,17 @@ class Renderer {
     std::fflush(stdout);
   }
   void end_reasoning() {
+    if (in_reasoning_ && fold_) std::printf(" (%zu characters; /reasoning shows them)", last_reasoning_.size());
     if (in_reasoning_) std::printf("%s\n", kReset);
     in_reasoning_ = false;
   }
   void set_mine(bool mine) { mine_ = mine; }
+  bool toggle_fold() { return fold_ = !fold_; }
+  const std::string& last_reasoning() const { return last_reasoning_; }
 
  private:
+  bool fold_ = false;  // reasoning folded to one line while it streams
+  std::string last_reasoning_;  // of the latest turn, for /reasoning
   bool in_reasoning_ = false;
   bool mine_ = false;
 };
@@ -140,7 +149,9 @@ int run_chat(const ChatOptions& o) {
   AgentFlags flags = o.flags;
   flags.repo = repo.string();
   if (flags.backend == "local" && !flags.model.empty() && fs::exists(flags.model)) flags.model = fs::absolute(flags.model).string();
-  const std::string api_key = engine::api_key_from_environment();
+  std::vector<std::string> warnings;
+  const std::string api_key = engine::api_key_from_environment(configured_api_key(warnings));
+  for (const std::string& w : warnings) std::fprintf(stderr, "seek chat: %s\n", w.c_str());
   const auto with_key = [&](Json params) {
     if (!api_key.empty()) params["apiKey"] = api_key;  // over the private socket only; never stored
     return params;
@@ -245,7 +256,16 @@ int run_chat(const ChatOptions& o) {
     if (line.empty()) continue;
     if (line == "/quit" || line == "/exit") break;
     if (line == "/help") {
-      std::printf("/mode chat|thinking|max  /model NAME  /resume ID  /sessions  /diff  /undo  /quit\n");
+      std::printf("/mode chat|thinking|max  /model NAME  /resume ID  /sessions  /diff  /undo  /fold  /reasoning  /quit\n");
+      continue;
+    }
+    if (line == "/fold") {
+      std::printf("%sreasoning %s%s\n", kDim, renderer.toggle_fold() ? "folded (one line per turn)" : "shown as it streams", kReset);
+      continue;
+    }
+    if (line == "/reasoning") {
+      const std::string& r = renderer.last_reasoning();
+      std::printf("%s%s%s\n", kDim, r.empty() ? "(no reasoning in the last turn)" : r.c_str(), kReset);
       continue;
     }
     const auto configure = [&](const char* key, const std::string& value) {

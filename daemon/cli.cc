@@ -222,6 +222,8 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   run_cmd->add_flag("--json", run_options.json, "One JSON event per line on stdout");
   run_cmd->add_option("--max-steps", run_options.max_steps, "Most model calls")->check(CLI::Range(1, 100000))->capture_default_str();
+  run_cmd->add_option("--mode", run_options.mode, "chat, thinking or max (default: the backend's)")
+      ->check(CLI::IsMember({"chat", "thinking", "max"}));
   run_cmd->callback([&] { exit_code = run_task(run_options); });
 
   // seek chat [--repo DIR] [--resume ID|--last] [model flags]
@@ -236,9 +238,8 @@ int run_cli(int argc, char** argv) {
   chat_cmd->add_option("--approval", chat_options.flags.approval, "never, on-request or untrusted")->capture_default_str();
   chat_cmd->add_option("--sandbox", chat_options.flags.sandbox, "read-only, workspace-write or danger-full-access")
       ->capture_default_str();
-  chat_cmd->add_option("--mode", chat_options.mode, "chat, thinking or max")
-      ->check(CLI::IsMember({"chat", "thinking", "max"}))
-      ->capture_default_str();
+  chat_cmd->add_option("--mode", chat_options.mode, "chat, thinking or max (default: the backend's)")
+      ->check(CLI::IsMember({"chat", "thinking", "max"}));
   chat_cmd->callback([&] { exit_code = run_chat(chat_options); });
 
   // seek sessions [--repo DIR] [--json] | seek sessions show ID [--json]

@@ -47,6 +47,7 @@ int run_task(const RunOptions& o) {
   auto setup = make_agent_setup({o.repo, o.backend, o.base_url, o.model, o.approval, o.sandbox, o.max_steps}, "run");
   if (!setup.ok()) return usage_error(setup.error().message);
   AgentSetup& s = **setup;
+  if (Status st = agent::apply_mode(s.config, o.mode); !st.ok()) return usage_error(st.error().message);
   // Nobody can be asked without a terminal, or with --json: such calls are denied.
   if (!o.json && ::isatty(STDIN_FILENO)) {
     s.config.ask = [](const std::string& tool, const Json& args) {
@@ -57,7 +58,7 @@ int run_task(const RunOptions& o) {
   }
   const std::string id = SessionFile::new_id();
   Json header = s.settings;
-  header.update({{"id", id}, {"name", o.task.substr(0, 80)}, {"mode", "chat"}, {"version", 1},
+  header.update({{"id", id}, {"name", o.task.substr(0, 80)}, {"mode", o.mode}, {"version", 1},
                  {"created", std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()}});
   auto session = SessionFile::create(header);
   if (!session.ok()) return usage_error(session.error().message);
@@ -73,8 +74,15 @@ int run_task(const RunOptions& o) {
   agent::AgentLoop loop(*s.backend, s.registry, s.policy, s.config);
   Json transcript = Json::array();
   std::string session_error;
+  const auto started = std::chrono::steady_clock::now();
+  int steps = 0;
   const agent::RunOutcome outcome = loop.run(o.task, transcript, emit, g_cancel, [&](const Json& t) {
     if (Status st = session->sync(t); !st.ok() && session_error.empty()) session_error = st.error().message;
+    if (!o.json) {  // the progress line, once per step
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::fprintf(stdout, "\n\x1b[2m── step %d/%d · %zu messages · %.1f s ──\x1b[0m\n", ++steps, o.max_steps, t.size(), seconds);
+      std::fflush(stdout);
+    }
   });
   (void)session->sync(transcript);
   if (!session_error.empty()) std::fprintf(stderr, "seek run: the session file: %s\n", session_error.c_str());

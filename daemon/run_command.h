@@ -17,6 +17,7 @@ struct RunOptions {
   std::string sandbox = "workspace-write";
   bool json = false;
   int max_steps = 50;
+  std::string mode;  ///< chat | thinking | max (the reasoning mode); empty: the backend's default
 };
 
 int run_task(const RunOptions& options);

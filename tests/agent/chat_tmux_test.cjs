@@ -73,6 +73,10 @@ function chunk(delta, finish = null) {
     await waitFor(/\[completed\]/, 'the end of the turn');
     assert.match(fs.readFileSync(path.join(repo, 'calc.py'), 'utf8'), /return a \+ b/);
 
+    tmux('send-keys', '-t', 'chat', '/fold', 'Enter');
+    await waitFor(/reasoning folded/, 'folding the reasoning');
+    tmux('send-keys', '-t', 'chat', '/reasoning', 'Enter');  // the last turn's, in full
+    await waitFor(/The sign is wrong\.[^\n]*\n[^\n]*› $/m, 'the last reasoning shown again');
     tmux('send-keys', '-t', 'chat', 'now do something slow', 'Enter');
     await waitFor(/Thinking slowly/, 'the slow turn streaming');
     tmux('send-keys', '-t', 'chat', 'C-c');

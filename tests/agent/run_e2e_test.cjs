@@ -71,9 +71,9 @@ function lastToolOutput(body) {
   return tools.length ? tools[tools.length - 1].content : '';
 }
 
-function runSeek(args) {
+function runSeek(args, extraEnv = {}) {
   return new Promise((resolve) => {
-    const child = cp.spawn(seek, ['run', ...args], { env, cwd: repo });
+    const child = cp.spawn(seek, ['run', ...args], { env: { ...env, ...extraEnv }, cwd: repo });
     let out = '', err = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
@@ -155,6 +155,23 @@ function runSeek(args) {
     assert.equal(approval.decision, 'denied');
     assert.ok(!fs.existsSync(path.join(repo, 'new.txt')));
     console.log('ok: untrusted approval without anyone to ask denies and tells the model');
+
+    // The key's sources in order: DEEPSEEK_API_KEY, OPENAI_API_KEY, the user config's
+    // [remote] api_key; with none, no Authorization header at all.
+    const configDir = path.join(work, 'config', 'seek');
+    fs.mkdirSync(configDir, { recursive: true });
+    fs.writeFileSync(path.join(configDir, 'config.toml'), '[remote]\napi_key = "sk-from-config"\n', { mode: 0o600 });
+    for (const [extra, expected] of [[{ DEEPSEEK_API_KEY: '', OPENAI_API_KEY: 'sk-openai' }, 'Bearer sk-openai'],
+      [{ DEEPSEEK_API_KEY: '' }, 'Bearer sk-from-config'],
+      [{ DEEPSEEK_API_KEY: '', XDG_CONFIG_HOME: path.join(work, 'no-config') }, undefined]]) {
+      const srv3 = await server([{ content: 'done' }], [null]);
+      const k = await runSeek(['Say done', '--repo', repo, '--backend', 'openai', '--base-url', srv3.url, '--model', 'm', '--json'], extra);
+      srv3.s.close();
+      assert.equal(k.code, 0, k.err);
+      assert.equal(srv3.requests[0].auth, expected);
+      assert.ok(!k.out.includes('sk-from-config') && !k.err.includes('sk-from-config'));
+    }
+    console.log('ok: the API key from the environment, then the config, else none');
 
     // The local backend on a tiny random checkpoint: the whole chat path runs (V4 encoding,
     // generation, reply parsing); the replies are noise, so only the event shape is checked.

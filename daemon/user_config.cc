@@ -1,0 +1,29 @@
+// The user config's remote settings (see user_config.h). The daemon's only toml++ TU.
+#include "daemon/user_config.h"
+
+#include <sys/stat.h>
+
+#include <toml++/toml.h>
+
+#include "tools/approval.h"
+
+namespace seek::daemon {
+
+std::string configured_api_key(std::vector<std::string>& warnings) {
+  const std::string path = tools::default_user_config_path();
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) return "";
+  toml::table parsed;
+  try {  // this toml++ build reports parse errors by exception
+    parsed = toml::parse_file(path);
+  } catch (const toml::parse_error&) {
+    return "";
+  }
+  const std::string key = parsed["remote"]["api_key"].value_or(std::string());
+  if (!key.empty() && (st.st_mode & (S_IRGRP | S_IROTH))) {
+    warnings.push_back(path + " holds an API key and others can read it (chmod 600 it)");
+  }
+  return key;
+}
+
+}  // namespace seek::daemon
