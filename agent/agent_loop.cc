@@ -135,6 +135,7 @@ Json AgentLoop::run_tool(const engine::ToolCall& call, const EventSink& emit, bo
   if (!allowed) return reply(fmt::format("denied: {} was not approved ({})", call.name, verdict.reason.empty() ? how : verdict.reason), true);
   if (config_.before_tool) config_.before_tool(call.name, args);
   auto out = tools_.dispatch({call.name, args});
+  if (config_.after_tool) config_.after_tool(call.name, args, out.ok() && !out->is_error);
   if (!out.ok()) {
     host_fault = true;
     fault = out.error().message;

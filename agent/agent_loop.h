@@ -47,6 +47,8 @@ struct AgentConfig {
   /// Runs right before an approved call executes (the edit journal records what it will
   /// overwrite, for undo).
   std::function<void(const std::string& tool, const nlohmann::json& arguments)> before_tool;
+  /// Runs after it, with whether it succeeded (the journal keeps only edits that happened).
+  std::function<void(const std::string& tool, const nlohmann::json& arguments, bool succeeded)> after_tool;
 };
 
 /// Events, one JSON object each with a "type" (the `seek run --json` contract).

@@ -33,9 +33,14 @@ void EditJournal::before(const std::string& tool, const Json& arguments) {
     auto content = tools::read_whole_file(*where);
     files.push_back({path, content.ok() ? std::optional<std::string>(std::move(*content)) : std::nullopt});
   }
-  if (files.empty()) return;
   std::lock_guard lock(mutex_);
-  edits_.push_back(std::move(files));
+  pending_ = std::move(files);
+}
+
+void EditJournal::after(bool succeeded) {
+  std::lock_guard lock(mutex_);
+  if (succeeded && !pending_.empty()) edits_.push_back(std::move(pending_));
+  pending_.clear();
 }
 
 Result<std::vector<std::string>> EditJournal::undo_last() {

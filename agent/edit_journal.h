@@ -22,8 +22,10 @@ class EditJournal {
  public:
   explicit EditJournal(tools::Workspace workspace) : workspace_(std::move(workspace)) {}
 
-  /// Records the files `tool` is about to change (nothing for other tools).
+  /// Notes the files `tool` is about to change (nothing for other tools)...
   void before(const std::string& tool, const nlohmann::json& arguments);
+  /// ...and keeps the note only if the call succeeded: a failed edit changed nothing.
+  void after(bool succeeded);
   /// Restores the files of the last recorded edit; returns their repository paths.
   /// kNotFound when there is nothing to undo.
   Result<std::vector<std::string>> undo_last();
@@ -40,6 +42,7 @@ class EditJournal {
   tools::Workspace workspace_;  // resolves paths as the tools do (confined, no .git/.seek)
   mutable std::mutex mutex_;
   std::vector<std::vector<FileBefore>> edits_;  // oldest first
+  std::vector<FileBefore> pending_;             // the call running now
 };
 
 }  // namespace seek::agent

@@ -11,8 +11,17 @@ using Json = nlohmann::json;
 
 namespace {
 
-// Events of a running turn kept for watchers that arrive late; beyond this, the oldest go.
+// Events of a running turn kept for watchers that arrive late; beyond these, the oldest go.
 constexpr std::size_t kTurnEventsKept = 20'000;
+constexpr std::size_t kTurnBytesKept = 8u << 20;
+
+// A call asking for more than the sandbox gives (see AgentLoop): "always" never covers it.
+bool escalated(const Json& args) {
+  for (const char* key : {"network", "with_escalated_permissions"}) {
+    if (args.is_object() && args.contains(key) && args[key].is_boolean() && args[key].get<bool>()) return true;
+  }
+  return false;
+}
 
 Error not_found(const std::string& id) { return Error{ErrorCode::kNotFound, fmt::format("no open session {}", id)}; }
 
@@ -30,6 +39,7 @@ struct SessionHost::Live {
   bool running = false;
   std::atomic<bool> cancel{false};
   Json turn_events = Json::array();
+  std::size_t turn_bytes = 0;
   std::uint64_t seq = 0;
   std::map<std::uint64_t, Watcher> watchers;
   std::map<std::string, std::optional<std::string>> pending;  // approval request -> answer
@@ -53,13 +63,30 @@ Status apply_mode(AgentConfig& config, const std::string& mode) {
   return ok_status();
 }
 
-Result<Json> SessionHost::create(const Json& settings, const Json& secrets, std::optional<Watcher> watcher) {
+Status check_settings(const Json& settings) {
   if (!settings.is_object()) return make_error(ErrorCode::kInvalidArgument, "settings must be an object");
-  Json header = settings;
-  header.erase("api_key");  // a secret never reaches the file, even when sent in the wrong place
-  const std::string mode = header.value("mode", "");
+  for (const auto& [key, value] : settings.items()) {
+    if (key == "max_steps") {
+      if (!value.is_number_integer()) return make_error(ErrorCode::kInvalidArgument, "max_steps must be an integer");
+      continue;
+    }
+    if (key != "repo" && key != "backend" && key != "base_url" && key != "model" && key != "approval" && key != "sandbox" &&
+        key != "name" && key != "mode") {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("unknown session setting '{}' (repo, backend, base_url, model, approval, sandbox, "
+                                    "max_steps, name, mode)",
+                                    key));
+    }
+    if (!value.is_string()) return make_error(ErrorCode::kInvalidArgument, fmt::format("{} must be a string", key));
+  }
   AgentConfig probe;
-  SEEK_RETURN_IF_ERROR(apply_mode(probe, mode));
+  return apply_mode(probe, settings.value("mode", ""));
+}
+
+Result<Json> SessionHost::create(const Json& settings, const Json& secrets, std::optional<Watcher> watcher) {
+  SEEK_RETURN_IF_ERROR(check_settings(settings));
+  Json header = settings;
+  const std::string mode = header.value("mode", "");
   SEEK_ASSIGN_OR_RETURN(std::unique_ptr<SessionRuntime> runtime, factory_(header, secrets));
   SEEK_RETURN_IF_ERROR(apply_mode(runtime->config, mode));
   header.update(runtime->settings);
@@ -83,9 +110,7 @@ Result<Json> SessionHost::create(const Json& settings, const Json& secrets, std:
 }
 
 Status SessionHost::check(const Json& settings, const Json& secrets) {
-  if (!settings.is_object()) return make_error(ErrorCode::kInvalidArgument, "settings must be an object");
-  AgentConfig probe;
-  SEEK_RETURN_IF_ERROR(apply_mode(probe, settings.value("mode", "")));
+  SEEK_RETURN_IF_ERROR(check_settings(settings));
   SEEK_ASSIGN_OR_RETURN(std::unique_ptr<SessionRuntime> runtime, factory_(settings, secrets));
   return ok_status();
 }
@@ -137,27 +162,29 @@ Result<std::shared_ptr<SessionHost::Live>> SessionHost::find(const std::string& 
   return it->second;
 }
 
-Status SessionHost::send(const std::string& id, const std::string& text) {
+Result<std::uint64_t> SessionHost::send(const std::string& id, const std::string& text) {
   if (text.empty()) return make_error(ErrorCode::kInvalidArgument, "the message is empty");
+  std::shared_ptr<Live> live;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return make_error(ErrorCode::kUnavailable, "the daemon is stopping");
+    SEEK_ASSIGN_OR_RETURN(live, find(id));
+    if (live->running) return make_error(ErrorCode::kUnavailable, fmt::format("session {} is running a turn", id));
+    if (live->turn.joinable()) live->turn.join();  // it emitted turn_done and touches nothing now
+    live->running = true;  // from here on, nobody else starts a turn or reconfigures
+    live->cancel = false;
+    live->turn_events = Json::array();
+    live->turn_bytes = 0;
+  }
+  // turn_started is emitted here, so the caller learns where its turn's events begin.
+  const std::uint64_t seq = emit(*live, {{"type", "turn_started"}, {"text", text}});
   std::lock_guard lock(mutex_);
-  if (stopping_) return make_error(ErrorCode::kUnavailable, "the daemon is stopping");
-  SEEK_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, find(id));
-  if (live->running) return make_error(ErrorCode::kUnavailable, fmt::format("session {} is running a turn", id));
-  if (live->turn.joinable()) live->turn.join();  // the previous turn has ended (running is false)
-  live->running = true;
-  live->cancel = false;
-  live->turn_events = Json::array();
-  live->turn = std::thread([this, live, text] {
-    try {
-      run_turn(live, text);
-    } catch (const std::exception& e) {  // a bug or a hand-edited session file: the daemon stays up
-      emit(*live, {{"type", "error"}, {"message", std::string("internal error: ") + e.what()}});
-      emit(*live, {{"type", "turn_done"}, {"status", "failure"}, {"reason", "failed"}, {"error", e.what()}});
-      std::lock_guard relock(mutex_);
-      live->running = false;
-    }
-  });
-  return ok_status();
+  if (stopping_) {
+    live->running = false;
+    return make_error(ErrorCode::kUnavailable, "the daemon is stopping");
+  }
+  live->turn = std::thread([this, live, text] { run_turn(live, text); });
+  return seq;
 }
 
 Status SessionHost::cancel(const std::string& id) {
@@ -250,27 +277,44 @@ void SessionHost::stop() {
   for (std::thread& t : turns) t.join();
 }
 
-void SessionHost::emit(Live& live, Json event) {
+std::uint64_t SessionHost::emit(Live& live, Json event) {
   std::lock_guard order(live.emit_mutex);
   std::vector<std::function<void(const Json&)>> targets;
   Json note;
+  std::uint64_t seq;
   {
     std::lock_guard lock(mutex_);
-    note = {{"session_id", live.id}, {"seq", ++live.seq}, {"event", std::move(event)}};
-    if (live.turn_events.size() >= kTurnEventsKept) live.turn_events.erase(live.turn_events.begin());
-    live.turn_events.push_back(note);
+    const bool done = event.value("type", "") == "turn_done";
+    seq = ++live.seq;
+    note = {{"session_id", live.id}, {"seq", seq}, {"event", std::move(event)}};
+    if (done) {
+      // The turn is over the moment its end is announced: a watcher acting on turn_done
+      // (send, undo, configure) must find the session idle.
+      live.running = false;
+      live.turn_events = Json::array();
+      live.turn_bytes = 0;
+    } else {
+      const std::size_t bytes = safe_dump(note).size();
+      live.turn_events.push_back(note);
+      live.turn_bytes += bytes;
+      while (live.turn_events.size() > 1 && (live.turn_events.size() > kTurnEventsKept || live.turn_bytes > kTurnBytesKept)) {
+        live.turn_bytes -= std::min(live.turn_bytes, safe_dump(live.turn_events.front()).size());
+        live.turn_events.erase(live.turn_events.begin());
+      }
+    }
     for (const auto& [wid, w] : live.watchers) targets.push_back(w.on_event);
   }
   for (const auto& target : targets) {
     if (target) target(note);
   }
+  return seq;
 }
 
 std::optional<bool> SessionHost::ask(Live& live, const std::string& tool, const Json& arguments) {
   std::string request_id;
   {
     std::lock_guard lock(mutex_);
-    if (live.always.count(tool)) return true;
+    if (live.always.count(tool) && !escalated(arguments)) return true;
     bool approver = false;
     for (const auto& [wid, w] : live.watchers) approver = approver || w.can_approve;
     if (!approver) return std::nullopt;
@@ -287,72 +331,79 @@ std::optional<bool> SessionHost::ask(Live& live, const std::string& tool, const 
   const std::optional<std::string> decision = live.pending[request_id];
   live.pending.erase(request_id);
   if (!decision) return std::nullopt;  // cancelled, stopping, or every approver left
-  if (*decision == "always") live.always.insert(tool);
+  if (*decision == "always" && !escalated(arguments)) live.always.insert(tool);
   return *decision != "no";
 }
 
 void SessionHost::run_turn(std::shared_ptr<Live> live, std::string text) {
-  emit(*live, {{"type", "turn_started"}, {"text", text}});
-  Json work;
-  Json header, secrets;
+  RunOutcome outcome;
+  try {
+    outcome = run_steps(*live, text);
+  } catch (const std::exception& e) {  // a bug, or a hand-edited session file: the daemon stays up
+    outcome = {RunStatus::kFailed, {}, std::string("internal error: ") + e.what()};
+    emit(*live, {{"type", "error"}, {"message", outcome.error}});
+  }
+  // The last thing this thread does: after turn_done, send() may join it at any time.
+  emit(*live, {{"type", "turn_done"},
+               {"status", done_status(outcome.status)},
+               {"reason", to_string(outcome.status)},
+               {"error", outcome.error},
+               {"usage",
+                {{"prompt_tokens", outcome.usage.prompt_tokens},
+                 {"completion_tokens", outcome.usage.completion_tokens},
+                 {"total_tokens", outcome.usage.total_tokens},
+                 {"prompt_cache_hit_tokens", outcome.usage.cache_hit_tokens},
+                 {"prompt_cache_miss_tokens", outcome.usage.cache_miss_tokens}}}});
+}
+
+RunOutcome SessionHost::run_steps(Live& live, const std::string& text) {
+  Json work, header, secrets;
   {
     std::lock_guard lock(mutex_);
-    work = live->transcript;
-    header = live->header;
-    secrets = live->secrets;
+    work = live.transcript;
+    header = live.header;
+    secrets = live.secrets;
   }
-  const auto finish = [&](RunOutcome outcome) {
-    emit(*live, {{"type", "turn_done"},
-                 {"status", done_status(outcome.status)},
-                 {"reason", to_string(outcome.status)},
-                 {"error", outcome.error},
-                 {"usage",
-                  {{"prompt_tokens", outcome.usage.prompt_tokens},
-                   {"completion_tokens", outcome.usage.completion_tokens},
-                   {"total_tokens", outcome.usage.total_tokens},
-                   {"prompt_cache_hit_tokens", outcome.usage.cache_hit_tokens},
-                   {"prompt_cache_miss_tokens", outcome.usage.cache_miss_tokens}}}});
-    std::lock_guard lock(mutex_);
-    live->running = false;
-  };
-  if (!live->runtime) {  // only this thread touches the runtime while the turn runs
+  if (!live.runtime) {  // only this thread touches the runtime while the turn runs
     auto built = factory_(header, secrets);
     if (built.ok()) {
-      if (Status st = apply_mode((*built)->config, header.value("mode", "")); !st.ok()) built = st.error();
+      const Json mode = header.value("mode", Json(""));
+      if (Status st = apply_mode((*built)->config, mode.is_string() ? mode.get<std::string>() : "?"); !st.ok()) built = st.error();
     }
     if (!built.ok()) {
-      emit(*live, {{"type", "error"}, {"message", built.error().message}});
-      return finish({RunStatus::kFailed, {}, built.error().message});
+      emit(live, {{"type", "error"}, {"message", built.error().message}});
+      return {RunStatus::kFailed, {}, built.error().message};
     }
-    live->runtime = std::move(*built);
+    live.runtime = std::move(*built);
   }
-  if (!live->journal) {
-    auto workspace = tools::Workspace::open(header.value("repo", ""));
-    if (workspace.ok()) live->journal = std::make_unique<EditJournal>(std::move(*workspace));
+  if (!live.journal) {
+    const Json repo = header.value("repo", Json(""));
+    auto workspace = tools::Workspace::open(repo.is_string() ? repo.get<std::string>() : "");
+    if (workspace.ok()) live.journal = std::make_unique<EditJournal>(std::move(*workspace));
   }
-  SessionRuntime& rt = *live->runtime;
+  SessionRuntime& rt = *live.runtime;
   AgentConfig config = rt.config;
-  config.ask = [this, live](const std::string& tool, const Json& args) { return ask(*live, tool, args); };
-  if (live->journal) {
-    config.before_tool = [journal = live->journal.get()](const std::string& tool, const Json& args) { journal->before(tool, args); };
+  config.ask = [this, &live](const std::string& tool, const Json& args) { return ask(live, tool, args); };
+  if (live.journal) {
+    config.before_tool = [journal = live.journal.get()](const std::string& tool, const Json& args) { journal->before(tool, args); };
+    config.after_tool = [journal = live.journal.get()](const std::string&, const Json&, bool succeeded) { journal->after(succeeded); };
   }
   AgentLoop loop(*rt.backend, rt.registry, rt.policy, std::move(config));
-  std::string sync_error;
   const auto sync = [&](const Json& transcript) {
-    Status st = live->file->sync(transcript);
-    if (!st.ok() && sync_error.empty()) {
-      sync_error = st.error().message;
-      emit(*live, {{"type", "error"}, {"message", "the session file: " + sync_error}});
+    if (Status st = live.file->sync(transcript); !st.ok()) {
+      // Reported every time; the file catches up (a full transcript line) on the next sync.
+      emit(live, {{"type", "error"}, {"message", "the session file: " + st.error().message}});
+      return;
     }
     {
       std::lock_guard lock(mutex_);
-      live->transcript = transcript;
+      live.transcript = transcript;
     }
-    emit(*live, {{"type", "transcript_synced"}, {"messages", transcript.size()}});
+    emit(live, {{"type", "transcript_synced"}, {"messages", transcript.size()}});
   };
-  RunOutcome outcome = loop.run(text, work, [&](const Json& e) { emit(*live, e); }, live->cancel, sync);
+  RunOutcome outcome = loop.run(text, work, [&](const Json& e) { emit(live, e); }, live.cancel, sync);
   sync(work);
-  finish(std::move(outcome));
+  return outcome;
 }
 
 }  // namespace seek::agent

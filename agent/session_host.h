@@ -78,8 +78,9 @@ class SessionHost {
   Result<nlohmann::json> open(const std::string& id, const nlohmann::json& secrets,
                               std::optional<Watcher> watcher = std::nullopt);
   void unwatch(std::uint64_t watcher_id);
-  /// Starts a turn with the user's `text`; kUnavailable while one runs.
-  Status send(const std::string& id, const std::string& text);
+  /// Starts a turn with the user's `text`; returns the seq of its turn_started event (the
+  /// turn's events are the ones from there to its turn_done). kUnavailable while one runs.
+  Result<std::uint64_t> send(const std::string& id, const std::string& text);
   Status cancel(const std::string& id);
   /// Answers an approval request: "yes", "no" or "always" (this tool, this session).
   Status answer(const std::string& id, const std::string& request_id, const std::string& decision);
@@ -97,9 +98,10 @@ class SessionHost {
   Result<std::shared_ptr<Live>> find(const std::string& id);
   std::uint64_t add_watcher(Live& live, Watcher watcher);  // under mutex_
   Status ensure_runtime(Live& live, const nlohmann::json& secrets);
-  void emit(Live& live, nlohmann::json event);
+  std::uint64_t emit(Live& live, nlohmann::json event);  // returns the event's seq
   std::optional<bool> ask(Live& live, const std::string& tool, const nlohmann::json& arguments);
   void run_turn(std::shared_ptr<Live> live, std::string text);
+  RunOutcome run_steps(Live& live, const std::string& text);
 
   RuntimeFactory factory_;
   std::mutex mutex_;  // guards sessions_ and every Live's fields below its own mutex

@@ -2,6 +2,7 @@
 #include "agent/session_store.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -45,16 +46,22 @@ Result<SessionRecord> read_path(const fs::path& path) {
       record.header = std::move(j);
       first = false;
     } else if (j.contains("message")) {
-      record.transcript.push_back(std::move(j["message"]));
+      if (j["message"].is_object()) record.transcript.push_back(std::move(j["message"]));
     } else if (j.contains("transcript") && j["transcript"].is_array()) {
       record.transcript = std::move(j["transcript"]);
     } else if (j.contains("header") && j["header"].is_object()) {
       record.header.update(j["header"]);
     }
   }
-  if (first || !record.header.contains("id")) {
+  if (first || !record.header.contains("id") || !record.header["id"].is_string()) {
     return make_error(ErrorCode::kInvalidArgument, fmt::format("{} is not a session file", path.string()));
   }
+  // A header is a file a person may edit: its text fields are made text again, so every
+  // reader can take them as strings.
+  for (const char* key : {"name", "repo", "model", "backend", "base_url", "approval", "sandbox", "mode"}) {
+    if (record.header.contains(key) && !record.header[key].is_string()) record.header[key] = record.header[key].dump();
+  }
+  if (record.header.contains("max_steps") && !record.header["max_steps"].is_number_integer()) record.header.erase("max_steps");
   return record;
 }
 
@@ -88,6 +95,7 @@ Result<SessionFile> SessionFile::create(const Json& header) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) return make_error(ErrorCode::kIo, fmt::format("cannot create {}: {}", path.string(), std::strerror(errno)));
   SessionFile f(fd, path, Json::array());
+  ::flock(fd, LOCK_EX | LOCK_NB);  // one writer per session; a new file is ours
   SEEK_RETURN_IF_ERROR(f.write_all(safe_dump(header) + "\n"));
   if (::fsync(fd) != 0) return make_error(ErrorCode::kIo, "fsync " + path.string());
   return f;
@@ -110,6 +118,9 @@ Result<std::pair<SessionFile, SessionRecord>> SessionFile::open(const std::strin
   const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
   if (fd < 0) return make_error(ErrorCode::kIo, fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
   SessionFile file(fd, path, record.transcript);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {  // a daemon, or a seek run, is writing it
+    return make_error(ErrorCode::kUnavailable, fmt::format("session {} is open in another seek process", id));
+  }
   const off_t size = ::lseek(fd, 0, SEEK_END);
   char last = '\n';
   if (size > 0 && ::pread(fd, &last, 1, size - 1) == 1 && last != '\n') {
@@ -144,7 +155,8 @@ std::vector<Json> SessionFile::list(const std::optional<fs::path>& repo) {
   return out;
 }
 
-SessionFile::SessionFile(SessionFile&& o) noexcept : fd_(o.fd_), path_(std::move(o.path_)), written_(std::move(o.written_)) {
+SessionFile::SessionFile(SessionFile&& o) noexcept
+    : fd_(o.fd_), path_(std::move(o.path_)), written_(std::move(o.written_)), dirty_(o.dirty_) {
   o.fd_ = -1;
 }
 
@@ -154,6 +166,7 @@ SessionFile& SessionFile::operator=(SessionFile&& o) noexcept {
     fd_ = o.fd_;
     path_ = std::move(o.path_);
     written_ = std::move(o.written_);
+    dirty_ = o.dirty_;
     o.fd_ = -1;
   }
   return *this;
@@ -164,24 +177,35 @@ SessionFile::~SessionFile() {
 }
 
 Status SessionFile::sync(const Json& transcript) {
-  bool rewritten = transcript.size() < written_.size();
+  bool rewritten = dirty_ || transcript.size() < written_.size();
   for (std::size_t i = 0; !rewritten && i < written_.size(); ++i) rewritten = transcript[i] != written_[i];
   std::string lines;
   if (rewritten) {
-    lines = safe_dump(Json{{"transcript", transcript}}) + "\n";
+    // After a failed write the file may end in a partial line: start a fresh one.
+    lines = (dirty_ ? "\n" : "") + safe_dump(Json{{"transcript", transcript}}) + "\n";
   } else {
     for (std::size_t i = written_.size(); i < transcript.size(); ++i) lines += safe_dump(Json{{"message", transcript[i]}}) + "\n";
   }
   if (lines.empty()) return ok_status();
-  SEEK_RETURN_IF_ERROR(write_all(lines));
-  if (::fsync(fd_) != 0) return make_error(ErrorCode::kIo, "fsync " + path_.string());
+  SEEK_RETURN_IF_ERROR(append_synced(lines));
   written_ = transcript;
   return ok_status();
 }
 
 Status SessionFile::update_header(const Json& changes) {
-  SEEK_RETURN_IF_ERROR(write_all(safe_dump(Json{{"header", changes}}) + "\n"));
-  if (::fsync(fd_) != 0) return make_error(ErrorCode::kIo, "fsync " + path_.string());
+  const bool was_dirty = dirty_;
+  SEEK_RETURN_IF_ERROR(append_synced((dirty_ ? "\n" : "") + safe_dump(Json{{"header", changes}}) + "\n"));
+  dirty_ = was_dirty;  // the transcript still has to be written whole
+  return ok_status();
+}
+
+Status SessionFile::append_synced(const std::string& text) {
+  // Any failure (a short write, a failed fsync) leaves the file's tail unknown: the next
+  // sync writes a newline and the whole transcript, which reads back right either way.
+  dirty_ = true;
+  SEEK_RETURN_IF_ERROR(write_all(text));
+  if (::fsync(fd_) != 0) return make_error(ErrorCode::kIo, "fsync " + path_.string() + ": " + std::strerror(errno));
+  dirty_ = false;
   return ok_status();
 }
 

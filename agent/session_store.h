@@ -35,7 +35,8 @@ class SessionFile {
  public:
   /// A new session file for `header` (which holds its "id").
   static Result<SessionFile> create(const nlohmann::json& header);
-  /// An existing session: its file reopened for appending, and what it holds.
+  /// An existing session: its file reopened for appending (and locked: kUnavailable while
+  /// another process has it open), and what it holds.
   static Result<std::pair<SessionFile, SessionRecord>> open(const std::string& id);
   /// Reads a session without opening it for writing.
   static Result<SessionRecord> read(const std::string& id);
@@ -62,9 +63,11 @@ class SessionFile {
   SessionFile(int fd, std::filesystem::path path, nlohmann::json written)
       : fd_(fd), path_(std::move(path)), written_(std::move(written)) {}
   Status write_all(const std::string& text);
+  Status append_synced(const std::string& text);  // write + fsync; a failure marks dirty_
   int fd_ = -1;
   std::filesystem::path path_;
   nlohmann::json written_ = nlohmann::json::array();  // the transcript as the file holds it
+  bool dirty_ = false;  // a write failed: the tail is unknown, the next sync rewrites all
 };
 
 }  // namespace seek::agent

@@ -52,7 +52,9 @@ void print_diff(const Json& args) {
   }
 }
 
-bool read_line(std::string& line) {
+// One line from the terminal. Ctrl-C drops what was typed; with `interruptible` it ends
+// the read (false), which an approval prompt takes as "no".
+bool read_line(std::string& line, bool interruptible = false) {
   line.clear();
   char c;
   while (true) {
@@ -61,6 +63,10 @@ bool read_line(std::string& line) {
       if (c == '\n') return true;
       line += c;
       continue;
+    }
+    if (n < 0 && errno == EINTR && interruptible) {
+      std::printf("\n");
+      return false;
     }
     if (n < 0 && errno == EINTR) {  // Ctrl-C at the prompt: drop what was typed
       line.clear();
@@ -89,7 +95,6 @@ class Renderer {
     }
     end_reasoning();
     if (type == "assistant_delta") std::printf("%s", e.value("text", "").c_str());
-    if (type == "turn_started" && !mine_) std::printf("\n%s(another client) › %s%s\n", kDim, e.value("text", "").c_str(), kReset);
     if (type == "tool_call") {
       std::printf("\n%s→ %s%s\n", kCyan, e.value("name", "").c_str(), kReset);
       if (e.contains("arguments") && e["arguments"].is_object()) print_diff(e["arguments"]);
@@ -113,7 +118,6 @@ class Renderer {
     if (in_reasoning_) std::printf("%s\n", kReset);
     in_reasoning_ = false;
   }
-  void set_mine(bool mine) { mine_ = mine; }
   bool toggle_fold() { return fold_ = !fold_; }
   const std::string& last_reasoning() const { return last_reasoning_; }
 
@@ -121,7 +125,6 @@ class Renderer {
   bool fold_ = false;  // reasoning folded to one line while it streams
   std::string last_reasoning_;  // of the latest turn, for /reasoning
   bool in_reasoning_ = false;
-  bool mine_ = false;
 };
 
 // Shows a resumed transcript briefly: the user's messages and the assistant's answers.
@@ -212,15 +215,17 @@ int run_chat(const ChatOptions& o) {
                 safe_dump(e.value("arguments", Json::object())).substr(0, 300).c_str(), e.value("name", "").c_str());
     std::fflush(stdout);
     std::string answer;
-    g_in_turn = false;  // a Ctrl-C here cancels the answer, not more
-    const bool got = read_line(answer);
+    g_in_turn = false;  // a Ctrl-C here answers no, and does not cancel the turn
+    const bool got = read_line(answer, /*interruptible=*/true);
     g_in_turn = true;
     const std::string decision = !got ? "no" : (answer == "a" || answer == "always") ? "always" : (answer == "y" || answer == "yes") ? "yes" : "no";
     // Another client may have answered first; then this one is moot.
     (void)server.call("seek/session/approve", {{"id", id}, {"requestId", e.value("request_id", "")}, {"decision", decision}});
   };
-  // Shows the session's events until its turn ends (or the daemon goes away).
-  const auto follow_turn = [&]() -> bool {
+  // Shows the events of the turn that starts at `turn_seq` until it ends (or the daemon
+  // goes away). Events of other clients' turns, queued while this one sat at the prompt,
+  // are older and skipped.
+  const auto follow_turn = [&](std::uint64_t turn_seq) -> bool {
     bool cancel_sent = false;
     while (true) {
       if (g_turn_cancel && !cancel_sent) {
@@ -235,8 +240,17 @@ int run_chat(const ChatOptions& o) {
         }
         continue;
       }
-      if (note->value("session_id", "") != id || note->value("seq", std::uint64_t{0}) <= last_seq) continue;
-      last_seq = (*note)["seq"];
+      if (note->value("session_id", "") != id) continue;
+      if (note->value("overflow", false)) {  // this terminal fell behind: catch up from the host
+        std::printf("\n%s(output skipped: the terminal fell behind)%s\n", kDim, kReset);
+        auto state = server.call("seek/session/open", {{"id", id}, {"watch", true}, {"canApprove", true}});
+        if (!state.ok() || !(*state)["running"].get<bool>()) return state.ok();
+        for (const Json& old : (*state)["events"]) last_seq = std::max<std::uint64_t>(last_seq, old.value("seq", 0));
+        continue;
+      }
+      const std::uint64_t seq = note->value("seq", std::uint64_t{0});
+      if (seq < turn_seq || seq <= last_seq) continue;
+      last_seq = seq;
       const Json& e = (*note)["event"];
       if (e.value("type", "") == "approval_request") {
         answer_approval(e);
@@ -301,9 +315,10 @@ int run_chat(const ChatOptions& o) {
     if (line == "/sessions") {
       auto listed = server.call("seek/session/list", {{"repo", repo.string()}});
       if (listed.ok()) {
-        for (const Json& s : (*listed)["sessions"]) {
-          std::printf("%s  %3d messages  %s%s\n", s.value("id", "").c_str(), s.value("messages", 0), s.value("name", "").c_str(),
-                      s.value("running", false) ? "  (running)" : "");
+        const auto text = [](const Json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
+        for (const Json& session : (*listed)["sessions"]) {
+          std::printf("%s  %3d messages  %s%s\n", text(session, "id").c_str(), session.value("messages", 0),
+                      text(session, "name").c_str(), session.value("running", false) ? "  (running)" : "");
         }
       }
       continue;
@@ -346,13 +361,13 @@ int run_chat(const ChatOptions& o) {
     }
     g_turn_cancel = false;
     g_in_turn = true;
-    renderer.set_mine(true);
-    if (auto sent = server.call("seek/session/send", {{"id", id}, {"text", line}}); !sent.ok()) {
+    auto sent = server.call("seek/session/send", {{"id", id}, {"text", line}});
+    if (!sent.ok()) {
       g_in_turn = false;
       std::printf("%s%s%s\n", kRed, sent.error().message.c_str(), kReset);
       continue;
     }
-    const bool alive = follow_turn();
+    const bool alive = follow_turn(sent->value("seq", std::uint64_t{0}));
     g_in_turn = false;
     renderer.end_reasoning();
     if (!alive) return 1;

@@ -66,6 +66,10 @@ void SessionClient::read_loop() {
         replies_[id] = std::move(message);
       } else if (message.value("method", "") == "seek/session/event") {
         events_.push_back(std::move(message["params"]));
+      } else if (message.value("method", "") == "seek/session/overflow") {
+        Json marker = message["params"];
+        marker["overflow"] = true;
+        events_.push_back(std::move(marker));
       }  // other notifications ($/progress, seek/exited) are not ours
       changed_.notify_all();
     }

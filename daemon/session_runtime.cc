@@ -17,8 +17,10 @@ std::unique_ptr<agent::SessionHost> make_session_host(std::string default_model)
   };
   auto cache = std::make_shared<EngineCache>();
   EngineLoader load = [cache](const std::filesystem::path& dir) -> Result<std::shared_ptr<engine::Backend>> {
+    std::error_code ec;
+    const std::filesystem::path key = std::filesystem::weakly_canonical(dir, ec);
     std::lock_guard lock(cache->mutex);  // one load at a time: a second caller waits and shares it
-    auto& slot = cache->engines[dir.string()];
+    auto& slot = cache->engines[(ec ? dir : key).string()];
     if (!slot) {
       log::info("loading the agent model {}", dir.string());
       SEEK_ASSIGN_OR_RETURN(std::unique_ptr<engine::LocalEngine> engine, engine::LocalEngine::load(dir));

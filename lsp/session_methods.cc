@@ -6,6 +6,9 @@
 namespace seek::lsp {
 namespace {
 
+// What one connection may have queued before its events are dropped.
+constexpr std::size_t kOutboxBytes = 32u << 20;
+
 // Errors from the host as JSON-RPC errors: bad params are InvalidParams, the rest carry
 // the message under RequestFailed.
 void fail(const Reply& reply, const Error& error) {
@@ -23,114 +26,200 @@ bool string_param(const json& params, const char* key, const Reply& reply, std::
   return true;
 }
 
+// An optional boolean field, or an InvalidParams answer.
+bool bool_param(const json& params, const char* key, bool fallback, const Reply& reply, bool& out) {
+  out = fallback;
+  if (!params.is_object() || !params.contains(key)) return true;
+  if (!params[key].is_boolean()) {
+    reply.error(RpcErrorCode::kInvalidParams, std::string("params.") + key + " must be a boolean");
+    return false;
+  }
+  out = params[key].get<bool>();
+  return true;
+}
+
 json secrets_of(const json& params) {
   json secrets = json::object();
   if (params.is_object() && params.contains("apiKey") && params["apiKey"].is_string()) secrets["api_key"] = params["apiKey"];
   return secrets;
 }
 
+// A handler whose JSON access throws on a wrong type answers InvalidParams, not -32603.
+MethodTable::RequestFn guarded(MethodTable::RequestFn handler) {
+  return [handler = std::move(handler)](const json& params, Reply reply) {
+    try {
+      handler(params, reply);
+    } catch (const json::exception& e) {
+      reply.error(RpcErrorCode::kInvalidParams, e.what());
+    }
+  };
+}
+
 }  // namespace
 
-SessionMethods::SessionMethods(agent::SessionHost& host, Transport& transport) : host_(host) { sink_->transport = &transport; }
+SessionMethods::SessionMethods(agent::SessionHost& host, Transport& transport) : host_(host), transport_(transport) {
+  writer_ = std::thread([this] { write_loop(); });
+}
 
 SessionMethods::~SessionMethods() {
   {
-    std::lock_guard lock(sink_->mutex);
-    sink_->transport = nullptr;
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, w] : watching_) host_.unwatch(w.watcher);
   }
-  std::lock_guard lock(mutex_);
-  for (const auto& [id, wid] : watchers_) host_.unwatch(wid);
+  {
+    std::lock_guard lock(outbox_->mutex);
+    outbox_->closed = true;
+  }
+  outbox_->changed.notify_all();
+  writer_.join();
+}
+
+void SessionMethods::write_loop() {
+  Outbox& box = *outbox_;
+  while (true) {
+    std::string frame;
+    {
+      std::unique_lock lock(box.mutex);
+      box.changed.wait(lock, [&] { return box.closed || !box.frames.empty(); });
+      if (box.closed) return;
+      frame = std::move(box.frames.front());
+      box.frames.pop_front();
+      box.bytes -= frame.size();
+    }
+    transport_.write(frame);  // may block on a slow client: only this thread waits
+  }
 }
 
 agent::Watcher SessionMethods::make_watcher(bool can_approve) {
-  return {[sink = sink_](const json& note) {
-            std::lock_guard lock(sink->mutex);
-            if (sink->transport) sink->transport->write(make_notification("seek/session/event", note));
+  return {[box = outbox_](const json& note) {
+            std::string frame = make_notification("seek/session/event", note);
+            const std::string session = note.value("session_id", "");
+            {
+              std::lock_guard lock(box->mutex);
+              if (box->closed) return;
+              if (box->bytes + frame.size() > kOutboxBytes) {
+                // The client is not keeping up: drop what waits for it and tell it once,
+                // so it re-opens the session (whose state is on the host) instead of
+                // holding the turn up.
+                box->frames.clear();
+                box->bytes = 0;
+                if (box->overflowed[session]) return;
+                box->overflowed[session] = true;
+                frame = make_notification("seek/session/overflow", {{"session_id", session}});
+              } else {
+                box->overflowed[session] = false;
+              }
+              box->bytes += frame.size();
+              box->frames.push_back(std::move(frame));
+            }
+            box->changed.notify_one();
           },
           can_approve};
 }
 
-void SessionMethods::remember(const std::string& session_id, const json& result) {
+void SessionMethods::remember(const std::string& session_id, const json& result, bool can_approve) {
   if (!result.contains("watcher")) return;
   std::lock_guard lock(mutex_);
-  if (auto it = watchers_.find(session_id); it != watchers_.end()) host_.unwatch(it->second);  // one per session
-  watchers_[session_id] = result["watcher"].get<std::uint64_t>();
+  if (auto it = watching_.find(session_id); it != watching_.end()) host_.unwatch(it->second.watcher);  // one per session
+  watching_[session_id] = {result["watcher"].get<std::uint64_t>(), can_approve};
 }
 
 void SessionMethods::bind(MethodTable& table) {
   // create: {repo, backend?, base_url?, model?, approval?, sandbox?, max_steps?, name?, mode?,
   //          apiKey?, watch?, canApprove?, dryRun?} -> the header (+ "watcher"); null for a dry run
-  table.raw_request("seek/session/create", [this](const json& params, Reply reply) {
+  table.raw_request("seek/session/create", guarded([this](const json& params, Reply reply) {
     if (!params.is_object()) return reply.error(RpcErrorCode::kInvalidParams, "params must be an object");
+    bool watch, can_approve, dry_run;
+    if (!bool_param(params, "watch", true, reply, watch) || !bool_param(params, "canApprove", false, reply, can_approve) ||
+        !bool_param(params, "dryRun", false, reply, dry_run)) {
+      return;
+    }
     json settings = params;
     for (const char* k : {"apiKey", "watch", "canApprove", "dryRun"}) settings.erase(k);
-    if (params.value("dryRun", false)) {  // only check the settings (and warm the model up)
+    if (dry_run) {  // only check the settings (and warm the model up)
       if (Status st = host_.check(settings, secrets_of(params)); !st.ok()) return fail(reply, st.error());
       return reply.result(nullptr);
     }
     std::optional<agent::Watcher> watcher;
-    if (params.value("watch", true)) watcher = make_watcher(params.value("canApprove", false));
+    if (watch) watcher = make_watcher(can_approve);
     auto header = host_.create(settings, secrets_of(params), std::move(watcher));
     if (!header.ok()) return fail(reply, header.error());
-    remember((*header)["id"], *header);
+    remember((*header)["id"], *header, can_approve);
     reply.result(*header);
-  });
+  }));
   // open: {id, apiKey?, watch?, canApprove?} -> {header, transcript, running, events, watcher?}
-  table.raw_request("seek/session/open", [this](const json& params, Reply reply) {
+  table.raw_request("seek/session/open", guarded([this](const json& params, Reply reply) {
     std::string id;
-    if (!string_param(params, "id", reply, id)) return;
+    bool watch, can_approve;
+    if (!string_param(params, "id", reply, id) || !bool_param(params, "watch", true, reply, watch) ||
+        !bool_param(params, "canApprove", false, reply, can_approve)) {
+      return;
+    }
     std::optional<agent::Watcher> watcher;
-    if (params.value("watch", true)) watcher = make_watcher(params.value("canApprove", false));
+    if (watch) watcher = make_watcher(can_approve);
     auto state = host_.open(id, secrets_of(params), std::move(watcher));
     if (!state.ok()) return fail(reply, state.error());
-    remember(id, *state);
+    remember(id, *state, can_approve);
     reply.result(*state);
-  });
-  table.raw_request("seek/session/unwatch", [this](const json& params, Reply reply) {
+  }));
+  table.raw_request("seek/session/unwatch", guarded([this](const json& params, Reply reply) {
     std::string id;
     if (!string_param(params, "id", reply, id)) return;
     std::lock_guard lock(mutex_);
-    if (auto it = watchers_.find(id); it != watchers_.end()) {
-      host_.unwatch(it->second);
-      watchers_.erase(it);
+    if (auto it = watching_.find(id); it != watching_.end()) {
+      host_.unwatch(it->second.watcher);
+      watching_.erase(it);
     }
     reply.result(nullptr);
-  });
-  table.raw_request("seek/session/list", [this](const json& params, Reply reply) {
+  }));
+  table.raw_request("seek/session/list", guarded([this](const json& params, Reply reply) {
     std::optional<std::filesystem::path> repo;
-    if (params.is_object() && params.contains("repo") && params["repo"].is_string()) repo = params["repo"].get<std::string>();
+    if (params.is_object() && params.contains("repo")) {
+      std::string r;
+      if (!string_param(params, "repo", reply, r)) return;
+      repo = r;
+    }
     reply.result({{"sessions", host_.list(repo)}});
-  });
-  table.raw_request("seek/session/send", [this](const json& params, Reply reply) {
+  }));
+  // send: {id, text} -> {seq}: the seq of this turn's turn_started event
+  table.raw_request("seek/session/send", guarded([this](const json& params, Reply reply) {
     std::string id, text;
     if (!string_param(params, "id", reply, id) || !string_param(params, "text", reply, text)) return;
-    if (Status st = host_.send(id, text); !st.ok()) return fail(reply, st.error());
-    reply.result(nullptr);
-  });
-  table.raw_request("seek/session/cancel", [this](const json& params, Reply reply) {
+    auto seq = host_.send(id, text);
+    if (!seq.ok()) return fail(reply, seq.error());
+    reply.result({{"seq", *seq}});
+  }));
+  table.raw_request("seek/session/cancel", guarded([this](const json& params, Reply reply) {
     std::string id;
     if (!string_param(params, "id", reply, id)) return;
     if (Status st = host_.cancel(id); !st.ok()) return fail(reply, st.error());
     reply.result(nullptr);
-  });
-  table.raw_request("seek/session/approve", [this](const json& params, Reply reply) {
+  }));
+  table.raw_request("seek/session/approve", guarded([this](const json& params, Reply reply) {
     std::string id, request, decision;
     if (!string_param(params, "id", reply, id) || !string_param(params, "requestId", reply, request) ||
         !string_param(params, "decision", reply, decision)) {
       return;
     }
+    {
+      std::lock_guard lock(mutex_);
+      auto it = watching_.find(id);
+      if (it == watching_.end() || !it->second.can_approve) {
+        return reply.error(RpcErrorCode::kRequestFailed, "this client does not watch the session with canApprove");
+      }
+    }
     if (Status st = host_.answer(id, request, decision); !st.ok()) return fail(reply, st.error());
     reply.result(nullptr);
-  });
-  table.raw_request("seek/session/undo", [this](const json& params, Reply reply) {
+  }));
+  table.raw_request("seek/session/undo", guarded([this](const json& params, Reply reply) {
     std::string id;
     if (!string_param(params, "id", reply, id)) return;
     auto restored = host_.undo(id);
     if (!restored.ok()) return fail(reply, restored.error());
     reply.result(*restored);
-  });
+  }));
   // configure: {id, mode?, model?, approval?, name?} -> the header
-  table.raw_request("seek/session/configure", [this](const json& params, Reply reply) {
+  table.raw_request("seek/session/configure", guarded([this](const json& params, Reply reply) {
     std::string id;
     if (!string_param(params, "id", reply, id)) return;
     json changes = params;
@@ -138,7 +227,7 @@ void SessionMethods::bind(MethodTable& table) {
     auto header = host_.configure(id, changes);
     if (!header.ok()) return fail(reply, header.error());
     reply.result(*header);
-  });
+  }));
 }
 
 }  // namespace seek::lsp

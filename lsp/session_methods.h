@@ -2,13 +2,20 @@
 // editor and `seek chat` reach the same daemon-hosted sessions (agent::SessionHost), and
 // every event of a watched session arrives as a `seek/session/event` notification
 // {session_id, seq, event}. Documented in docs/lsp-extensions.md.
+//
+// Events are queued per connection and written by a thread of its own, so a client that
+// stops reading never stalls a turn (or the engine it shares): past a bound, its queued
+// events are dropped and it gets `seek/session/overflow {session_id}` to re-open from.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "agent/session_host.h"
 #include "lsp/method_table.h"
@@ -24,17 +31,28 @@ class SessionMethods {
   void bind(MethodTable& table);
 
  private:
-  struct Sink {  // the turn threads write through this; the destructor disconnects it
+  struct Outbox {  // events waiting for this connection's writer thread
     std::mutex mutex;
-    Transport* transport = nullptr;
+    std::condition_variable changed;
+    std::deque<std::string> frames;
+    std::size_t bytes = 0;
+    std::map<std::string, bool> overflowed;  // session id -> told to re-open
+    bool closed = false;
+  };
+  struct Watching {
+    std::uint64_t watcher = 0;
+    bool can_approve = false;
   };
   agent::Watcher make_watcher(bool can_approve);
-  void remember(const std::string& session_id, const json& result);  // its "watcher", if any
+  void remember(const std::string& session_id, const json& result, bool can_approve);
+  void write_loop();
 
   agent::SessionHost& host_;
-  std::shared_ptr<Sink> sink_ = std::make_shared<Sink>();
+  Transport& transport_;
+  std::shared_ptr<Outbox> outbox_ = std::make_shared<Outbox>();
+  std::thread writer_;
   std::mutex mutex_;
-  std::map<std::string, std::uint64_t> watchers_;  // session id -> watcher id
+  std::map<std::string, Watching> watching_;  // session id -> this connection's watcher
 };
 
 }  // namespace seek::lsp

@@ -115,6 +115,11 @@ const toolCall = (id, name, args) => chunk({ tool_calls: [{ index: 0, id, type: 
     cp.execFileSync(seek, ['daemon', 'start'], { env, stdio: 'ignore' });
     const again = await client('terminal, after the restart');
     const resumed = await again.c.sendRequest('seek/session/open', { id, watch: true, canApprove: true });
+    const watcherOnly = await client('an editor that cannot approve');
+    await watcherOnly.c.sendRequest('seek/session/open', { id, watch: true });
+    await assert.rejects(watcherOnly.c.sendRequest('seek/session/approve', { id, requestId: 'approval-1', decision: 'yes' }), /canApprove/);
+    watcherOnly.c.sendNotification('exit');
+    await watcherOnly.exited;
     assert.deepEqual(resumed.transcript, before, 'the identical transcript after a restart');
     assert.equal(resumed.running, false);
     assert.equal(resumed.header.name, 'fix calc');
@@ -147,6 +152,8 @@ const toolCall = (id, name, args) => chunk({ tool_calls: [{ index: 0, id, type: 
     await assert.rejects(again.c.sendRequest('seek/session/open', { id: 'no-such-session' }), /no session/);
     await assert.rejects(again.c.sendRequest('seek/session/send', { id }), /text/);
     await assert.rejects(again.c.sendRequest('seek/session/create', { backend: 'openai' }), /repo/);
+    await assert.rejects(again.c.sendRequest('seek/session/open', { id, watch: 'yes' }), (e) => e.code === -32602);
+    await assert.rejects(again.c.sendRequest('seek/session/create', { repo, backend: 'openai', watcher: 3 }), (e) => e.code === -32602);
     await again.c.sendRequest('shutdown');
     again.c.sendNotification('exit');
     assert.equal(await again.exited, 0);

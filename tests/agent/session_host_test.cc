@@ -143,7 +143,8 @@ TEST_F(SessionHostTest, WatchersSeeTheSameEventsAndARestartedHostResumesIdentica
 }
 
 TEST_F(SessionHostTest, ApprovalsGoToAWatcherThatCanApprove) {
-  SessionHost host(factory({call("write", "{}"), call("write", "{}"), call("write", "{}"), say("ok")}));
+  SessionHost host(factory({call("write", "{}"), call("write", "{}"), call("write", "{}"),
+                            call("write", R"({"network":true,"justification":"fetch"})"), say("ok")}));
   Recorder terminal;
   auto header = host.create(settings("untrusted"), Json::object(), terminal.watcher(true));
   ASSERT_TRUE(header.ok());
@@ -156,13 +157,17 @@ TEST_F(SessionHostTest, ApprovalsGoToAWatcherThatCanApprove) {
   ASSERT_TRUE(host.answer(id, first["request_id"], "no").ok());
   const Json second = terminal.wait_for("approval_request", 1);
   ASSERT_TRUE(host.answer(id, second["request_id"], "always").ok());
+  // "always" covers the third call, but never one that asks for more than the sandbox.
+  const Json escalated = terminal.wait_for("approval_request", 2);
+  EXPECT_EQ(escalated["arguments"]["network"], true);
+  ASSERT_TRUE(host.answer(id, escalated["request_id"], "yes").ok());
   EXPECT_EQ(terminal.wait_for("turn_done")["status"], "success");
-  EXPECT_EQ(writes.load(), 2) << "denied once, then approved always: the third call was not asked about";
+  EXPECT_EQ(writes.load(), 3) << "denied once, then approved always (the third not asked), the escalated one asked";
   std::vector<std::string> decisions;
   for (const Json& n : terminal.notes()) {
     if (n["event"]["type"] == "approval") decisions.push_back(n["event"]["decision"]);
   }
-  EXPECT_EQ(decisions, (std::vector<std::string>{"denied", "approved", "approved"}));
+  EXPECT_EQ(decisions, (std::vector<std::string>{"denied", "approved", "approved", "approved"}));
 }
 
 TEST_F(SessionHostTest, WithNoApproverTheCallIsDeniedAndTheModelIsTold) {
@@ -195,6 +200,18 @@ TEST_F(SessionHostTest, CancelEndsTheTurnAndTheSessionGoesOn) {
   EXPECT_FALSE(host.configure(id, {{"repo", "/"}}).ok());
   EXPECT_FALSE(host.configure(id, {{"mode", "fast"}}).ok());
   EXPECT_FALSE(host.create(Json::object(), Json::object()).ok()) << "the factory's error";
+  Json spoofed = settings();
+  spoofed["watcher"] = 7;
+  EXPECT_FALSE(host.create(spoofed, Json::object()).ok()) << "only the documented settings";
+  Json wrong_type = settings();
+  wrong_type["name"] = 5;
+  EXPECT_FALSE(host.create(wrong_type, Json::object()).ok());
+  // turn_done means idle: a watcher may start the next turn the moment it sees it.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(host.send(id, "slow again").ok()) << i;
+    ASSERT_TRUE(host.cancel(id).ok());
+    r.wait_for("turn_done", static_cast<std::size_t>(i + 1));
+  }
   EXPECT_FALSE(host.send("nope", "x").ok());
 }
 
@@ -208,8 +225,13 @@ TEST(EditJournal, UndoRestoresWhatTheLastEditOverwroteAndRemovesWhatItCreated) {
   journal.before("apply_patch", patch);
   std::ofstream(repo / "a.txt") << "new a\n";
   std::ofstream(repo / "b.txt") << "b\n";
+  journal.after(true);
   journal.before("read_file", {{"path", "a.txt"}});  // not an edit: nothing recorded
+  journal.after(true);
   journal.before("write_file", {{"path", "../outside.txt"}});  // outside the repository: never
+  journal.after(true);
+  journal.before("edit", {{"path", "a.txt"}});  // an edit that failed changed nothing: not kept
+  journal.after(false);
   EXPECT_EQ(journal.size(), 1u);
   auto restored = journal.undo_last();
   ASSERT_TRUE(restored.ok()) << restored.error().message;
