@@ -66,6 +66,11 @@ std::unique_ptr<CompletionBackend> make_line_history_backend();
 /// The local engine: a checkpoint in the official layout plus its tokenizer.json.
 Result<std::unique_ptr<CompletionBackend>> make_engine_backend(const std::string& model_dir);
 
+/// An OpenAI-compatible server's Completions API (fill-in-the-middle with prompt + suffix):
+/// DeepSeek's https://api.deepseek.com/beta, or vLLM/SGLang's /v1.
+Result<std::unique_ptr<CompletionBackend>> make_remote_completion_backend(const std::string& base_url, const std::string& model,
+                                                                         const std::string& api_key);
+
 class CompletionService {
  public:
   explicit CompletionService(std::unique_ptr<CompletionBackend> backend) : backend_(std::move(backend)) {}

@@ -160,7 +160,8 @@ int run_chat(const ChatOptions& o) {
     return params;
   };
 
-  auto connected = SessionClient::connect(default_daemon_paths(), "");
+  // A daemon started here serves inline completion from the same model the chat uses.
+  auto connected = SessionClient::connect(default_daemon_paths(), {flags.backend, flags.base_url, flags.model});
   if (!connected.ok()) {
     std::fprintf(stderr, "seek chat: %s\n", connected.error().message.c_str());
     return 1;

@@ -82,13 +82,26 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->capture_default_str();
   start_cmd->add_option("--model", start.server.model,
-                        "Checkpoint directory (else $SEEK_MODEL, else the embedded random-weight tiny model)");
+                        "Checkpoint directory (else $SEEK_MODEL, else the embedded random-weight tiny model), or "
+                        "the model name with --backend openai");
+  start_cmd->add_option("--backend", start.server.backend, "local or openai (inline completion from a server)")
+      ->check(CLI::IsMember({"local", "openai"}))
+      ->capture_default_str();
+  start_cmd->add_option("--base-url", start.server.base_url, "OpenAI-compatible API root, including /v1");
   start_cmd->callback([&] {
+    if (start.server.backend == "openai" && (start.server.base_url.empty() || start.server.model.empty())) {
+      std::fprintf(stderr, "seek daemon start: --backend openai needs --base-url URL and --model NAME\n");
+      exit_code = 2;
+      return;
+    }
     start.server.frame_limits.max_body_bytes = max_message_bytes;
     start.server.frame_timeout = std::chrono::milliseconds(frame_timeout_ms);
     start.forwarded_args = {"--log-level", start.log_level, "--max-message-bytes", std::to_string(max_message_bytes),
                             "--frame-timeout-ms", std::to_string(frame_timeout_ms)};
-    if (!start.server.model.empty()) {
+    if (start.server.backend == "openai") {
+      start.forwarded_args.insert(start.forwarded_args.end(), {"--backend", "openai", "--base-url", start.server.base_url,
+                                                               "--model", start.server.model});
+    } else if (!start.server.model.empty()) {
       start.forwarded_args.push_back("--model");
       start.forwarded_args.push_back(std::filesystem::absolute(start.server.model).string());
     }
@@ -205,7 +218,12 @@ int run_cli(int argc, char** argv) {
   LspOptions lsp_options;
   CLI::App* lsp_cmd = app.add_subcommand("lsp", "Speak LSP on stdio (inline completion, agent commands)");
   lsp_cmd->add_flag("--no-daemon", lsp_options.no_daemon, "Serve in this process instead of bridging to the daemon");
-  lsp_cmd->add_option("--model", lsp_options.model, "Checkpoint directory for the local engine (else SEEK_MODEL)");
+  lsp_cmd->add_option("--model", lsp_options.model,
+                      "Checkpoint directory for the local engine (else SEEK_MODEL), or the name with --backend openai");
+  lsp_cmd->add_option("--backend", lsp_options.backend, "local or openai (fill-in-the-middle from a server)")
+      ->check(CLI::IsMember({"local", "openai"}))
+      ->capture_default_str();
+  lsp_cmd->add_option("--base-url", lsp_options.base_url, "OpenAI-compatible API root, including /v1");
   lsp_cmd->callback([&] { exit_code = run_lsp(lsp_options); });
 
   // seek run "TASK" [--repo DIR] [--backend local|openai] [--base-url URL] [--model NAME|DIR] [--approval ...]

@@ -19,6 +19,8 @@
 #include "base/log.h"
 #include "daemon/control.h"
 #include "daemon/lsp_socket.h"
+#include "daemon/user_config.h"
+#include "engine/remote/remote_backend.h"
 #include "daemon/paths.h"
 #include "daemon/version.h"
 #include "lsp/framing.h"
@@ -28,9 +30,19 @@
 namespace seek::daemon {
 namespace {
 
-int in_process(const std::string& model) {
+int in_process(const LspOptions& options, const std::string& model) {
   std::unique_ptr<agent::CompletionBackend> backend;
-  if (!model.empty()) {
+  if (options.backend == "openai") {
+    std::vector<std::string> warnings;
+    auto remote = agent::make_remote_completion_backend(options.base_url, model,
+                                                        engine::api_key_from_environment(configured_api_key(warnings)));
+    for (const std::string& w : warnings) std::fprintf(stderr, "seek lsp: %s\n", w.c_str());
+    if (!remote.ok()) {
+      std::fprintf(stderr, "seek lsp: %s\n", remote.error().message.c_str());
+      return 2;
+    }
+    backend = std::move(*remote);
+  } else if (!model.empty()) {
     auto engine = agent::make_engine_backend(model);
     if (!engine.ok()) {
       std::fprintf(stderr, "seek lsp: %s\n", engine.error().message.c_str());
@@ -92,12 +104,16 @@ int run_lsp(const LspOptions& options) {
   // stdout carries LSP frames: every log line goes to stderr (spdlog's default is stdout).
   log::setup("warn");
   std::string model = options.model;
+  if (options.backend == "openai" && (options.base_url.empty() || model.empty())) {
+    std::fprintf(stderr, "seek lsp: --backend openai needs --base-url URL and --model NAME\n");
+    return 2;
+  }
   if (model.empty()) {
     if (const char* env = std::getenv("SEEK_MODEL"); env && *env) model = env;
   }
-  if (options.no_daemon) return in_process(model);
+  if (options.no_daemon) return in_process(options, model);
   const DaemonPaths paths = default_daemon_paths();
-  if (!ensure_daemon(paths, model)) {
+  if (!ensure_daemon(paths, {options.backend, options.base_url, model})) {
     std::fprintf(stderr, "seek lsp: the daemon could not be started; see %s\n", paths.log.c_str());
     return 1;
   }

@@ -10,7 +10,9 @@ namespace seek::daemon {
 
 struct LspOptions {
   bool no_daemon = false;
-  std::string model;  ///< checkpoint directory; empty: SEEK_MODEL, else no model
+  std::string model;  ///< local: checkpoint directory (empty: SEEK_MODEL, else no model); openai: a name
+  std::string backend = "local";  ///< local | openai
+  std::string base_url;
 };
 
 int run_lsp(const LspOptions& options);

@@ -45,12 +45,17 @@ bool write_all(int fd, const char* data, std::size_t n) {
 }
 
 // Starts the daemon in the background, keeping stdout clean: it carries LSP frames.
-bool ensure_daemon(const DaemonPaths& paths, const std::string& model) {
+bool ensure_daemon(const DaemonPaths& paths, const DaemonModel& model) {
   if (query_status(paths, std::chrono::seconds(2)).ok()) return true;
   StartOptions start;
   start.server.paths = paths;
-  if (!model.empty()) {
-    start.server.model = std::filesystem::absolute(model).string();
+  if (model.backend == "openai") {
+    start.server.backend = "openai";
+    start.server.base_url = model.base_url;
+    start.server.model = model.model;
+    start.forwarded_args = {"--backend", "openai", "--base-url", model.base_url, "--model", model.model};
+  } else if (!model.model.empty()) {
+    start.server.model = std::filesystem::absolute(model.model).string();
     start.forwarded_args = {"--model", start.server.model};
   }
   std::fflush(stdout);

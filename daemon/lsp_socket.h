@@ -10,8 +10,16 @@
 
 namespace seek::daemon {
 
-/// Starts the daemon in the background unless one answers; `model` is its --model.
-bool ensure_daemon(const DaemonPaths& paths, const std::string& model);
+/// The model flags a daemon is started with (`seek daemon start`'s).
+struct DaemonModel {
+  std::string backend = "local";  ///< local | openai
+  std::string base_url;
+  std::string model;  ///< local: a checkpoint directory (empty: the default); openai: a name
+};
+
+/// Starts the daemon in the background unless one answers (a running daemon keeps the
+/// model it has).
+bool ensure_daemon(const DaemonPaths& paths, const DaemonModel& model);
 /// A connected fd to lsp.sock (retried for ~5 s while the daemon starts).
 Result<int> connect_lsp_socket(const DaemonPaths& paths);
 /// write(2) until done; false on an error.

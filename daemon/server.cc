@@ -26,6 +26,8 @@
 #include "daemon/default_model.h"
 #include "daemon/lsp_service.h"
 #include "daemon/session_runtime.h"
+#include "daemon/user_config.h"
+#include "engine/remote/remote_backend.h"
 #include "daemon/version.h"
 #include "daemon/connection.h"
 #include "daemon/instance_lock.h"
@@ -179,9 +181,17 @@ Status run_daemon(const ServerOptions& options) {
   // stays instant (concurrent starts settle on the lock and the socket at once).
   // Agent sessions live here, so an editor and a terminal can share one; they outlive every
   // LSP session (their watchers go) and stop after them (running turns are cancelled).
-  std::unique_ptr<agent::SessionHost> sessions = make_session_host(options.model);
+  std::unique_ptr<agent::SessionHost> sessions = make_session_host(options.backend == "local" ? options.model : "");
   LspService lsp_service(
-      [model_flag = options.model]() -> Result<std::unique_ptr<agent::CompletionBackend>> {
+      [model_flag = options.model, backend = options.backend, base_url = options.base_url]()
+          -> Result<std::unique_ptr<agent::CompletionBackend>> {
+        if (backend == "openai") {
+          std::vector<std::string> warnings;
+          const std::string key = engine::api_key_from_environment(configured_api_key(warnings));
+          for (const std::string& w : warnings) log::warn("{}", w);
+          log::info("inline completion from {} ({})", base_url, model_flag);
+          return agent::make_remote_completion_backend(base_url, model_flag, key);
+        }
         SEEK_ASSIGN_OR_RETURN(ModelChoice model, resolve_model(model_flag));
         log::info("loading model {}{}", model.dir, model.embedded_default ? " (the embedded default: random weights)" : "");
         return agent::make_engine_backend(model.dir);

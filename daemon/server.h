@@ -19,7 +19,10 @@ struct ServerOptions {
   std::chrono::milliseconds frame_timeout{30'000};    ///< a started frame must complete within this
   std::chrono::milliseconds write_timeout{30'000};    ///< a reply must be taken by the peer within this
   size_t max_clients = 256;                           ///< further connections are refused
-  std::string model;  ///< checkpoint directory; empty: $SEEK_MODEL, else the embedded default
+  std::string model;  ///< local: checkpoint directory (empty: $SEEK_MODEL, else the embedded
+                      ///< default); openai: the model name
+  std::string backend = "local";  ///< local | openai (inline completion through the server's FIM)
+  std::string base_url;           ///< openai: the API root, including /v1 (DeepSeek FIM: .../beta)
 };
 
 /// Runs the daemon in this process until seek/shutdown, SIGTERM or SIGINT. kAlreadyExists when

@@ -12,7 +12,7 @@ namespace seek::daemon {
 
 using Json = nlohmann::json;
 
-Result<std::unique_ptr<SessionClient>> SessionClient::connect(const DaemonPaths& paths, const std::string& model) {
+Result<std::unique_ptr<SessionClient>> SessionClient::connect(const DaemonPaths& paths, const DaemonModel& model) {
   if (!ensure_daemon(paths, model)) {
     return make_error(ErrorCode::kUnavailable, "the daemon could not be started; see " + paths.log.string());
   }

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.h"
+#include "daemon/lsp_socket.h"
 #include "daemon/paths.h"
 
 namespace seek::daemon {
@@ -25,7 +26,7 @@ class SessionClient {
  public:
   /// Starts the daemon when none runs (with `model` as its --model), connects and
   /// initializes an LSP session on it.
-  static Result<std::unique_ptr<SessionClient>> connect(const DaemonPaths& paths, const std::string& model);
+  static Result<std::unique_ptr<SessionClient>> connect(const DaemonPaths& paths, const DaemonModel& model);
   ~SessionClient();
 
   /// A request and its result; a JSON-RPC error becomes an Error with its message.

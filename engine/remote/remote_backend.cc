@@ -70,6 +70,11 @@ void apply_chunk(const Json& chunk, ChatResult& result, FunctionRef<void(const C
     if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) {
       result.finish_reason = choice["finish_reason"].get<std::string>();
     }
+    if (choice.contains("text") && choice["text"].is_string()) {  // /completions (FIM) chunks
+      const std::string text = choice["text"].get<std::string>();
+      result.content += text;
+      if (!text.empty()) sink(ChatEvent{ChatEvent::Kind::kContentDelta, text, 0, {}, {}});
+    }
     if (!choice.contains("delta") || !choice["delta"].is_object()) continue;
     const Json& delta = choice["delta"];
     if (delta.contains("reasoning_content") && delta["reasoning_content"].is_string()) {
@@ -263,10 +268,26 @@ std::string RemoteBackend::request_body(const ChatRequest& r) {
   return body.dump(-1, ' ', false, Json::error_handler_t::replace);  // tool output may hold invalid UTF-8
 }
 
+std::string RemoteBackend::completion_body(const TextCompletionRequest& r) {
+  Json body = {{"model", r.model}, {"prompt", r.prompt}, {"stream", true}, {"max_tokens", r.max_tokens}, {"temperature", 0}};
+  if (!r.suffix.empty()) body["suffix"] = r.suffix;
+  if (!r.stop.empty()) body["stop"] = r.stop;
+  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 Result<ChatResult> RemoteBackend::chat(const ChatRequest& request, FunctionRef<void(const ChatEvent&)> sink,
                                        const std::atomic<bool>& cancel) {
-  const std::string body = request_body(request);
-  const std::string target = url_.path + "/chat/completions";
+  return post("/chat/completions", request_body(request), sink, cancel);
+}
+
+Result<ChatResult> RemoteBackend::complete(const TextCompletionRequest& request, FunctionRef<void(const ChatEvent&)> sink,
+                                           const std::atomic<bool>& cancel) {
+  return post("/completions", completion_body(request), sink, cancel);
+}
+
+Result<ChatResult> RemoteBackend::post(const std::string& endpoint, const std::string& body,
+                                       FunctionRef<void(const ChatEvent&)> sink, const std::atomic<bool>& cancel) {
+  const std::string target = url_.path + endpoint;
   auto backoff = options_.first_backoff;
   for (int attempt = 0;; ++attempt) {
     ChatResult result;

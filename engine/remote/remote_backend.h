@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/remote/chat_backend.h"
 
@@ -21,6 +22,14 @@ struct RemoteOptions {
   std::chrono::milliseconds idle_timeout{120'000};  ///< the longest silence mid-stream
   int max_retries = 4;
   std::chrono::milliseconds first_backoff{500};  ///< doubles per retry, capped at 30 s
+};
+
+struct TextCompletionRequest {
+  std::string model;
+  std::string prompt;  ///< the text before the hole
+  std::string suffix;  ///< the text after it
+  int max_tokens = 64;
+  std::vector<std::string> stop;
 };
 
 /// DEEPSEEK_API_KEY, else OPENAI_API_KEY, else `configured`.
@@ -36,8 +45,15 @@ class RemoteBackend final : public ChatBackend {
   Result<ChatResult> chat(const ChatRequest& request, FunctionRef<void(const ChatEvent&)> sink,
                           const std::atomic<bool>& cancel) override;
 
-  /// The request body sent for `request` (tested on its own).
+  /// Fill-in-the-middle through the (legacy) Completions API: POST <base-url>/completions
+  /// with prompt and suffix, streamed; the middle arrives as content deltas. DeepSeek
+  /// serves it under https://api.deepseek.com/beta; vLLM and SGLang under /v1.
+  Result<ChatResult> complete(const TextCompletionRequest& request, FunctionRef<void(const ChatEvent&)> sink,
+                              const std::atomic<bool>& cancel);
+
+  /// The request bodies sent (tested on their own).
   static std::string request_body(const ChatRequest& request);
+  static std::string completion_body(const TextCompletionRequest& request);
 
  private:
   struct Url {
@@ -45,6 +61,8 @@ class RemoteBackend final : public ChatBackend {
     std::string host, port, path;  // path: without a trailing slash
   };
   RemoteBackend(RemoteOptions options, Url url) : options_(std::move(options)), url_(std::move(url)) {}
+  Result<ChatResult> post(const std::string& endpoint, const std::string& body, FunctionRef<void(const ChatEvent&)> sink,
+                          const std::atomic<bool>& cancel);
 
   RemoteOptions options_;
   Url url_;

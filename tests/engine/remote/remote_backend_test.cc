@@ -162,6 +162,29 @@ TEST(RemoteBackend, StreamsDeltasToolCallsAndUsage) {
   EXPECT_EQ(body["stream_options"]["include_usage"], true);
 }
 
+TEST(RemoteBackend, FillInTheMiddleThroughCompletions) {
+  ScriptedServer server({{{sse_response({R"({"choices":[{"index":0,"text":"a + "}]})", R"({"choices":[{"index":0,"text":"b"}]})",
+                                          R"({"choices":[{"index":0,"text":"","finish_reason":"stop"}]})", "[DONE]"})}}});
+  auto backend = RemoteBackend::create({.base_url = server.url()});
+  ASSERT_TRUE(backend.ok());
+  std::string streamed;
+  std::atomic<bool> cancel{false};
+  auto result = (*backend)->complete({.model = "m", .prompt = "def add(a, b):\n    return ", .suffix = "\n", .max_tokens = 16, .stop = {"\n"}},
+                                     [&](const ChatEvent& e) { streamed += e.text; }, cancel);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->content, "a + b");
+  EXPECT_EQ(streamed, "a + b");
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].rfind("POST /v1/completions HTTP/1.1\r\n", 0), 0u);
+  EXPECT_EQ(requests[0].find("Authorization:"), std::string::npos) << "no key, no header";
+  const auto body = nlohmann::json::parse(requests[0].substr(requests[0].find("\r\n\r\n") + 4));
+  EXPECT_EQ(body["prompt"], "def add(a, b):\n    return ");
+  EXPECT_EQ(body["suffix"], "\n");
+  EXPECT_EQ(body["stop"][0], "\n");
+  EXPECT_EQ(body["max_tokens"], 16);
+}
+
 TEST(RemoteBackend, RetriesHonourRetryAfterAndErrorsHideTheKey) {
   {
     ScriptedServer server({{{status_response(429, "Retry-After: 1\r\n")}},
