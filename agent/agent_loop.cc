@@ -130,8 +130,17 @@ Json AgentLoop::run_tool(const engine::ToolCall& call, const EventSink& emit, bo
       how = "nobody-to-ask";
     }
   }
+  std::string reason = verdict.reason;
+  if (allowed && config_.pre_tool_hook) {  // a hook may still stop it: reported as a denial
+    if (auto blocked = config_.pre_tool_hook(call.name, args)) {
+      allowed = false;
+      how = "hook";
+      reason = *blocked;
+    }
+  }
   emit({{"type", "approval"}, {"call_id", call.id}, {"name", call.name}, {"decision", allowed ? "approved" : "denied"},
-        {"decided_by", how}, {"reason", verdict.reason}});
+        {"decided_by", how}, {"reason", reason}});
+  if (!allowed && how == "hook") return reply("denied by a hook: " + reason, true);
   if (!allowed) return reply(fmt::format("denied: {} was not approved ({})", call.name, verdict.reason.empty() ? how : verdict.reason), true);
   if (config_.before_tool) config_.before_tool(call.name, args);
   auto out = tools_.dispatch({call.name, args});
@@ -140,6 +149,11 @@ Json AgentLoop::run_tool(const engine::ToolCall& call, const EventSink& emit, bo
     host_fault = true;
     fault = out.error().message;
     return reply("error: " + out.error().message, true);
+  }
+  if (config_.post_tool_hook) {
+    if (auto feedback = config_.post_tool_hook(call.name, args, out->text, out->is_error)) {
+      return reply(out->text + (out->text.ends_with("\n") ? "" : "\n") + "[hook] " + *feedback, out->is_error);
+    }
   }
   return reply(out->text, out->is_error);
 }

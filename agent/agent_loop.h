@@ -47,6 +47,12 @@ struct AgentConfig {
   /// Runs right before an approved call executes (the edit journal records what it will
   /// overwrite, for undo).
   std::function<void(const std::string& tool, const nlohmann::json& arguments)> before_tool;
+  /// Hooks: a reason to block an approved call before it runs, and feedback for the model
+  /// after it ran (appended to the tool's output). See hooks.h.
+  std::function<std::optional<std::string>(const std::string& tool, const nlohmann::json& arguments)> pre_tool_hook;
+  std::function<std::optional<std::string>(const std::string& tool, const nlohmann::json& arguments, const std::string& output,
+                                           bool is_error)>
+      post_tool_hook;
   /// Runs after it, with whether it succeeded (the journal keeps only edits that happened).
   std::function<void(const std::string& tool, const nlohmann::json& arguments, bool succeeded)> after_tool;
 };

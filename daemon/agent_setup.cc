@@ -11,7 +11,9 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <sstream>
 
+#include "agent/hooks.h"
 #include "daemon/default_model.h"
 #include "daemon/user_config.h"
 #include "engine/remote/remote_backend.h"
@@ -26,6 +28,20 @@ namespace seek::daemon {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
+
+namespace {
+
+// `[[hooks]]` of the user config; a broken hook table is a configuration error (exit 2).
+Result<std::vector<tools::HookSpec>> load_user_hooks() {
+  const std::string path = tools::default_user_config_path();
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::vector<tools::HookSpec>{};
+  std::ostringstream text;
+  text << file.rdbuf();
+  return tools::parse_hooks(text.str(), path);
+}
+
+}  // namespace
 
 Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const char* command, const EngineLoader& load_engine) {
   auto setup = std::make_unique<AgentSetup>();
@@ -84,6 +100,14 @@ Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const 
     for (const std::string& w : approvals.warnings) std::fprintf(stderr, "seek %s: %s\n", command, w.c_str());
   }
   setup->policy = std::move(approvals.policy);
+  SEEK_ASSIGN_OR_RETURN(std::vector<tools::HookSpec> hooks, load_user_hooks());
+  if (!hooks.empty()) {
+    auto runner = std::make_shared<const agent::HookRunner>(std::move(hooks), setup->repo);
+    setup->config.pre_tool_hook = [runner](const std::string& tool, const Json& args) { return runner->before(tool, args); };
+    setup->config.post_tool_hook = [runner](const std::string& tool, const Json& args, const std::string& output, bool is_error) {
+      return runner->after(tool, args, output, is_error);
+    };
+  }
 
   AgentFlags normalized = f;
   normalized.repo = setup->repo.string();

@@ -7,6 +7,7 @@
 // the rules are loaded, so a rule that does not do what its author meant is refused.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,5 +96,18 @@ Result<LoadedApprovals> load_approval_policy(const std::string& user_config_path
 
 /// $XDG_CONFIG_HOME/seek/config.toml (or ~/.config/seek/config.toml).
 std::string default_user_config_path();
+
+/// A hook from `[[hooks]]` in the user config (never a repository's: a hook runs a command
+/// unsandboxed, so only the user may set one). The agent runs it around tool calls.
+struct HookSpec {
+  std::string event;               ///< "pre_tool" or "post_tool"
+  std::vector<std::string> tools;  ///< name globs; empty: every tool
+  std::string command;             ///< sh -c, in the repository root
+  std::chrono::milliseconds timeout{10'000};
+  std::string source;  ///< "FILE: hook N", for messages
+};
+
+/// Parses `[[hooks]]` from TOML text; `source` names it in errors.
+Result<std::vector<HookSpec>> parse_hooks(std::string_view toml_text, const std::string& source);
 
 }  // namespace seek::tools

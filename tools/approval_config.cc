@@ -82,6 +82,46 @@ std::string default_user_config_path() {
   return std::string(home ? home : "") + "/.config/seek/config.toml";
 }
 
+Result<std::vector<HookSpec>> parse_hooks(std::string_view toml_text, const std::string& source) {
+  toml::table parsed;
+  try {  // this toml++ build reports parse errors by exception; they stop here
+    parsed = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& error) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      source + ":" + std::to_string(error.source().begin.line) + ": " + std::string(error.description()));
+  }
+  std::vector<HookSpec> hooks;
+  const toml::array* list = parsed["hooks"].as_array();
+  if (!list) return hooks;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const toml::table* t = list->get(i)->as_table();
+    const std::string where = source + ": hook " + std::to_string(i + 1);
+    if (!t) return make_error(ErrorCode::kInvalidArgument, where + " is not a table");
+    HookSpec hook;
+    hook.source = where;
+    hook.event = (*t)["event"].value_or(std::string());
+    if (hook.event != "pre_tool" && hook.event != "post_tool") {
+      return make_error(ErrorCode::kInvalidArgument, where + ": event must be \"pre_tool\" or \"post_tool\"");
+    }
+    hook.command = (*t)["command"].value_or(std::string());
+    if (hook.command.empty()) return make_error(ErrorCode::kInvalidArgument, where + ": command is required");
+    if (const toml::node* tools = t->get("tools")) {
+      SEEK_ASSIGN_OR_RETURN(hook.tools, string_list(tools, where + ": tools"));
+    }
+    const std::int64_t ms = (*t)["timeout_ms"].value_or(std::int64_t{10'000});
+    if (ms < 1 || ms > 600'000) return make_error(ErrorCode::kInvalidArgument, where + ": timeout_ms must be 1..600000");
+    hook.timeout = std::chrono::milliseconds(ms);
+    for (const auto& [key, value] : *t) {
+      const std::string_view k = key.str();
+      if (k != "event" && k != "command" && k != "tools" && k != "timeout_ms") {
+        return make_error(ErrorCode::kInvalidArgument, where + ": unknown key '" + std::string(k) + "'");
+      }
+    }
+    hooks.push_back(std::move(hook));
+  }
+  return hooks;
+}
+
 Result<LoadedApprovals> load_approval_policy(const std::string& user_config_path, const std::string& repository_root) {
   LoadedApprovals loaded;
   const auto read = [](const std::string& path) -> std::optional<std::string> {

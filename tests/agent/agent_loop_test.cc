@@ -207,5 +207,33 @@ TEST(AgentLoop, EscalatedCallsAreAskedAboutUnderOnRequest) {
   }
 }
 
+// A pre_tool hook's block is a denial the model hears about (the tool does not run); a
+// post_tool hook's feedback follows the tool's output.
+TEST(AgentLoop, HooksBlockAndGiveFeedback) {
+  Fixture f;
+  int writes = 0;
+  (void)f.registry.add(std::make_unique<FakeTool>("edit", true, [&](const Json&) -> Result<tools::ToolOutput> {
+    ++writes;
+    return tools::ToolOutput{"edited", false};
+  }));
+  ScriptedChat chat({call("edit", R"({"path":"secret.txt"})"), call("edit", R"({"path":"a.py"})"), say("ok")});
+  AgentConfig config;
+  config.pre_tool_hook = [](const std::string&, const Json& args) -> std::optional<std::string> {
+    if (args.value("path", "") == "secret.txt") return "no secrets";
+    return std::nullopt;
+  };
+  config.post_tool_hook = [](const std::string&, const Json&, const std::string& output, bool) -> std::optional<std::string> {
+    return "lint ran on: " + output;
+  };
+  Json transcript = Json::array();
+  EXPECT_EQ(f.run(chat, config, transcript).status, RunStatus::kCompleted);
+  EXPECT_EQ(writes, 1);
+  EXPECT_EQ(chat.seen[1].back()["content"], "denied by a hook: no secrets");
+  EXPECT_EQ(chat.seen[2].back()["content"], "edited\n[hook] lint ran on: edited");
+  const Json denial = *std::find_if(f.events.begin(), f.events.end(), [](const Json& e) { return e["type"] == "approval"; });
+  EXPECT_EQ(denial["decision"], "denied");
+  EXPECT_EQ(denial["decided_by"], "hook");
+}
+
 }  // namespace
 }  // namespace seek::agent

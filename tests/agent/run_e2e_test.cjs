@@ -173,6 +173,25 @@ function runSeek(args, extraEnv = {}) {
     }
     console.log('ok: the API key from the environment, then the config, else none');
 
+    // A pre_tool hook from the user config blocks a call (exit 2); the model hears why.
+    fs.writeFileSync(path.join(configDir, 'config.toml'),
+      '[[hooks]]\nevent = "pre_tool"\ntools = ["write_file"]\ncommand = "echo not in this repo >&2; exit 2"\n', { mode: 0o600 });
+    const srv4 = await server([
+      { calls: [{ name: 'write_file', args: { path: 'hooked.txt', content: 'x\n' } }] },
+      { content: 'Blocked, as the hook said.' },
+    ], [null, (b) => assert.match(lastToolOutput(b), /denied by a hook: not in this repo/)]);
+    const h = await runSeek(['Write', '--repo', repo, '--backend', 'openai', '--base-url', srv4.url, '--model', 'm', '--json', '--approval', 'never']);
+    srv4.s.close();
+    assert.equal(h.code, 0, h.err);
+    const hev = h.out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(hev.find((e) => e.type === 'approval').decided_by, 'hook');
+    assert.ok(!fs.existsSync(path.join(repo, 'hooked.txt')));
+    fs.writeFileSync(path.join(configDir, 'config.toml'), '[[hooks]]\nevent = "sometime"\ncommand = "true"\n', { mode: 0o600 });
+    const broken = await runSeek(['x', '--repo', repo, '--backend', 'openai', '--base-url', srv4.url, '--model', 'm', '--json']);
+    assert.equal(broken.code, 2, 'a broken hook table is a configuration error');
+    fs.rmSync(path.join(configDir, 'config.toml'));
+    console.log('ok: hooks from the user config block calls; a broken one exits 2');
+
     // The local backend on a tiny random checkpoint: the whole chat path runs (V4 encoding,
     // generation, reply parsing); the replies are noise, so only the event shape is checked.
     const tiny = path.join(work, 'tiny');
