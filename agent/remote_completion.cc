@@ -70,8 +70,13 @@ class RemoteCompletionBackend final : public CompletionBackend {
 Result<std::unique_ptr<CompletionBackend>> make_remote_completion_backend(const std::string& base_url, const std::string& model,
                                                                          const std::string& api_key) {
   if (model.empty()) return make_error(ErrorCode::kInvalidArgument, "a remote backend needs --model NAME");
+  // A suggestion is worth little late: no retries, short timeouts (a chat turn can wait).
   SEEK_ASSIGN_OR_RETURN(std::unique_ptr<engine::RemoteBackend> remote,
-                        engine::RemoteBackend::create({.base_url = base_url, .api_key = api_key}));
+                        engine::RemoteBackend::create({.base_url = base_url,
+                                                       .api_key = api_key,
+                                                       .connect_timeout = std::chrono::milliseconds(3'000),
+                                                       .idle_timeout = std::chrono::milliseconds(15'000),
+                                                       .max_retries = 0}));
   return std::unique_ptr<CompletionBackend>(std::make_unique<RemoteCompletionBackend>(std::move(remote), model));
 }
 

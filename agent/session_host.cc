@@ -178,13 +178,16 @@ Result<std::uint64_t> SessionHost::send(const std::string& id, const std::string
   }
   // turn_started is emitted here, so the caller learns where its turn's events begin.
   const std::uint64_t seq = emit(*live, {{"type", "turn_started"}, {"text", text}});
-  std::lock_guard lock(mutex_);
-  if (stopping_) {
-    live->running = false;
-    return make_error(ErrorCode::kUnavailable, "the daemon is stopping");
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      live->turn = std::thread([this, live, text] { run_turn(live, text); });
+      return seq;
+    }
   }
-  live->turn = std::thread([this, live, text] { run_turn(live, text); });
-  return seq;
+  // The daemon began stopping in between: the started turn ends at once, and says so.
+  emit(*live, {{"type", "turn_done"}, {"status", "cancelled"}, {"reason", "cancelled"}, {"error", ""}});
+  return make_error(ErrorCode::kUnavailable, "the daemon is stopping");
 }
 
 Status SessionHost::cancel(const std::string& id) {

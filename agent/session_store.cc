@@ -111,16 +111,22 @@ Result<SessionRecord> SessionFile::read(const std::string& id) {
 }
 
 Result<std::pair<SessionFile, SessionRecord>> SessionFile::open(const std::string& id) {
-  SEEK_ASSIGN_OR_RETURN(SessionRecord record, read(id));
+  if (!valid_id(id)) return make_error(ErrorCode::kInvalidArgument, fmt::format("'{}' is not a session id", id));
   const fs::path path = sessions_dir() / (id + ".jsonl");
-  // A torn last line (a crash mid-write) must not glue onto the next append: end the file
-  // with a newline first, then what follows parses as its own line.
   const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    return make_error(ErrorCode::kNotFound, fmt::format("no session {} (looked in {})", id, sessions_dir().string()));
+  }
   if (fd < 0) return make_error(ErrorCode::kIo, fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
-  SessionFile file(fd, path, record.transcript);
+  SessionFile file(fd, path, Json::array());
+  // Locked before it is read: what this process then appends follows what it read.
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {  // a daemon, or a seek run, is writing it
     return make_error(ErrorCode::kUnavailable, fmt::format("session {} is open in another seek process", id));
   }
+  SEEK_ASSIGN_OR_RETURN(SessionRecord record, read_path(path));
+  file.written_ = record.transcript;
+  // A torn last line (a crash mid-write) must not glue onto the next append: end the file
+  // with a newline first, then what follows parses as its own line.
   const off_t size = ::lseek(fd, 0, SEEK_END);
   char last = '\n';
   if (size > 0 && ::pread(fd, &last, 1, size - 1) == 1 && last != '\n') {

@@ -71,6 +71,7 @@ Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const 
     }
     SEEK_ASSIGN_OR_RETURN(setup->backend, engine::RemoteBackend::create({.base_url = f.base_url, .api_key = key}));
   } else if (f.backend == "local") {
+    if (!f.base_url.empty()) return bad("--base-url goes with --backend openai");
     SEEK_ASSIGN_OR_RETURN(ModelChoice model, resolve_model(f.model));  // --model, $SEEK_MODEL, the default
     std::shared_ptr<engine::Backend> engine;
     if (load_engine) {

@@ -160,8 +160,15 @@ int run_chat(const ChatOptions& o) {
     return params;
   };
 
-  // A daemon started here serves inline completion from the same model the chat uses.
-  auto connected = SessionClient::connect(default_daemon_paths(), {flags.backend, flags.base_url, flags.model});
+  if (flags.backend == "openai" && (flags.base_url.empty() || flags.model.empty())) {
+    std::fprintf(stderr, "seek chat: --backend openai needs --base-url URL and --model NAME\n");
+    return 2;
+  }
+  // A daemon started here serves inline completion too: from a local chat model, which can
+  // fill in the middle; a remote chat model may not (DeepSeek serves FIM apart, under /beta).
+  DaemonModel daemon_model;
+  if (flags.backend == "local") daemon_model.model = flags.model;
+  auto connected = SessionClient::connect(default_daemon_paths(), daemon_model);
   if (!connected.ok()) {
     std::fprintf(stderr, "seek chat: %s\n", connected.error().message.c_str());
     return 1;
@@ -246,7 +253,15 @@ int run_chat(const ChatOptions& o) {
         std::printf("\n%s(output skipped: the terminal fell behind)%s\n", kDim, kReset);
         auto state = server.call("seek/session/open", {{"id", id}, {"watch", true}, {"canApprove", true}});
         if (!state.ok() || !(*state)["running"].get<bool>()) return state.ok();
-        for (const Json& old : (*state)["events"]) last_seq = std::max<std::uint64_t>(last_seq, old.value("seq", 0));
+        // An approval request may have been among the dropped events: the turn waits for it.
+        const Json* pending = nullptr;
+        for (const Json& old : (*state)["events"]) {
+          last_seq = std::max<std::uint64_t>(last_seq, old.value("seq", 0));
+          const std::string type = old["event"].value("type", "");
+          if (type == "approval_request") pending = &old["event"];
+          if (type == "approval") pending = nullptr;
+        }
+        if (pending) answer_approval(*pending);
         continue;
       }
       const std::uint64_t seq = note->value("seq", std::uint64_t{0});

@@ -108,11 +108,25 @@ int run_lsp(const LspOptions& options) {
     std::fprintf(stderr, "seek lsp: --backend openai needs --base-url URL and --model NAME\n");
     return 2;
   }
+  if (options.backend != "openai" && !options.base_url.empty()) {
+    std::fprintf(stderr, "seek lsp: --base-url goes with --backend openai\n");
+    return 2;
+  }
+  if (options.backend == "openai") {  // a bad URL is a usage error here, not a silent fallback later
+    if (auto checked = engine::RemoteBackend::create({.base_url = options.base_url}); !checked.ok()) {
+      std::fprintf(stderr, "seek lsp: %s\n", checked.error().message.c_str());
+      return 2;
+    }
+  }
   if (model.empty()) {
     if (const char* env = std::getenv("SEEK_MODEL"); env && *env) model = env;
   }
   if (options.no_daemon) return in_process(options, model);
   const DaemonPaths paths = default_daemon_paths();
+  if ((options.backend == "openai" || !options.model.empty()) && query_status(paths, std::chrono::seconds(2)).ok()) {
+    std::fprintf(stderr, "seek lsp: a daemon is already running with its own model; the model flags apply when it "
+                         "starts (seek daemon stop, then try again)\n");
+  }
   if (!ensure_daemon(paths, {options.backend, options.base_url, model})) {
     std::fprintf(stderr, "seek lsp: the daemon could not be started; see %s\n", paths.log.c_str());
     return 1;

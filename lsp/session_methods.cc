@@ -1,6 +1,8 @@
 // seek/session/* over LSP (see session_methods.h).
 #include "lsp/session_methods.h"
 
+#include <set>
+
 #include "lsp/jsonrpc.h"
 
 namespace seek::lsp {
@@ -82,7 +84,7 @@ void SessionMethods::write_loop() {
       std::unique_lock lock(box.mutex);
       box.changed.wait(lock, [&] { return box.closed || !box.frames.empty(); });
       if (box.closed) return;
-      frame = std::move(box.frames.front());
+      frame = std::move(box.frames.front().second);
       box.frames.pop_front();
       box.bytes -= frame.size();
     }
@@ -98,19 +100,25 @@ agent::Watcher SessionMethods::make_watcher(bool can_approve) {
               std::lock_guard lock(box->mutex);
               if (box->closed) return;
               if (box->bytes + frame.size() > kOutboxBytes) {
-                // The client is not keeping up: drop what waits for it and tell it once,
-                // so it re-opens the session (whose state is on the host) instead of
-                // holding the turn up.
+                // The client is not keeping up: drop what waits for it and tell it, once per
+                // session that lost events, so it re-opens them (their state is on the
+                // host) instead of holding the turns up.
+                std::set<std::string> lost = {session};
+                for (const auto& queued : box->frames) lost.insert(queued.first);
                 box->frames.clear();
                 box->bytes = 0;
-                if (box->overflowed[session]) return;
-                box->overflowed[session] = true;
-                frame = make_notification("seek/session/overflow", {{"session_id", session}});
+                for (const std::string& id : lost) {
+                  if (box->overflowed[id]) continue;
+                  box->overflowed[id] = true;
+                  std::string notice = make_notification("seek/session/overflow", {{"session_id", id}});
+                  box->bytes += notice.size();
+                  box->frames.emplace_back(id, std::move(notice));
+                }
               } else {
                 box->overflowed[session] = false;
+                box->bytes += frame.size();
+                box->frames.emplace_back(session, std::move(frame));
               }
-              box->bytes += frame.size();
-              box->frames.push_back(std::move(frame));
             }
             box->changed.notify_one();
           },

@@ -34,7 +34,7 @@ class SessionMethods {
   struct Outbox {  // events waiting for this connection's writer thread
     std::mutex mutex;
     std::condition_variable changed;
-    std::deque<std::string> frames;
+    std::deque<std::pair<std::string, std::string>> frames;  // (session id, frame)
     std::size_t bytes = 0;
     std::map<std::string, bool> overflowed;  // session id -> told to re-open
     bool closed = false;

@@ -109,6 +109,36 @@ void apply_chunk(const Json& chunk, ChatResult& result, FunctionRef<void(const C
   }
 }
 
+// Runs one async operation (`start` takes the completion handler) until it completes, its
+// `timeout` passes or `cancel` is set; `abort` then closes the socket. The resolve, connect
+// and handshake phases go through this too, so no phase can hold a caller past its timeout
+// or its cancel.
+template <class Start, class Abort>
+beast::error_code drive(net::io_context& ioc, Start start, std::chrono::milliseconds timeout, const std::atomic<bool>& cancel,
+                        Abort abort) {
+  struct State {  // shared with the handler, which may run after an abort, even later
+    bool done = false;
+    beast::error_code ec;
+  };
+  auto state = std::make_shared<State>();
+  start([state](beast::error_code e) {
+    state->ec = e;
+    state->done = true;
+  });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  ioc.restart();
+  while (!state->done) {
+    ioc.run_for(std::chrono::milliseconds(20));
+    if (state->done) break;
+    if (cancel.load() || std::chrono::steady_clock::now() > deadline) {
+      abort();
+      ioc.run_for(std::chrono::milliseconds(50));
+      return cancel.load() ? beast::error_code(net::error::operation_aborted) : beast::error_code(net::error::timed_out);
+    }
+  }
+  return state->ec;
+}
+
 // One HTTP attempt over a connected stream (plain or TLS).
 template <class Stream>
 Attempt exchange(net::io_context& ioc, Stream& stream, const std::string& host, const std::string& target,
@@ -118,25 +148,12 @@ Attempt exchange(net::io_context& ioc, Stream& stream, const std::string& host, 
   // Runs one async operation to its end under `timeout`, closing the socket on cancel.
   beast::error_code ec;
   auto run = [&](auto start, std::chrono::milliseconds timeout) {
-    bool done = false;
-    ec = {};
-    start([&](beast::error_code e, std::size_t) {
-      ec = e;
-      done = true;
-    });
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    ioc.restart();
-    while (!done) {
-      ioc.run_for(std::chrono::milliseconds(20));
-      if (done) break;
-      if (cancel.load() || std::chrono::steady_clock::now() > deadline) {
-        beast::get_lowest_layer(stream).cancel();
-        beast::get_lowest_layer(stream).close();
-        ioc.run_for(std::chrono::milliseconds(50));
-        if (!cancel.load()) ec = net::error::timed_out;
-        break;
-      }
-    }
+    ec = drive(
+        ioc, [&](auto done) { start([done](beast::error_code e, std::size_t) { done(e); }); }, timeout, cancel,
+        [&] {
+          beast::get_lowest_layer(stream).cancel();
+          beast::get_lowest_layer(stream).close();
+        });
   };
 
   http::request<http::string_body> req{http::verb::post, target, 11};
@@ -296,15 +313,31 @@ Result<ChatResult> RemoteBackend::post(const std::string& endpoint, const std::s
     try {
       net::io_context ioc;
       tcp::resolver resolver(ioc);
-      beast::error_code ec;
-      const auto endpoints = resolver.resolve(url_.host, url_.port, ec);
-      if (ec) {
+      tcp::resolver::results_type endpoints;
+      beast::error_code ec = drive(
+          ioc,
+          [&](auto done) {
+            resolver.async_resolve(url_.host, url_.port, [&, done](beast::error_code e, tcp::resolver::results_type r) {
+              endpoints = std::move(r);
+              done(e);
+            });
+          },
+          options_.connect_timeout, cancel, [&] { resolver.cancel(); });
+      const auto connect = [&](beast::tcp_stream& socket) {
+        return drive(
+            ioc, [&](auto done) { socket.async_connect(endpoints, [done](beast::error_code e, const tcp::endpoint&) { done(e); }); },
+            options_.connect_timeout, cancel, [&] { socket.close(); });
+      };
+      if (cancel.load()) {
+        // fall through to the cancelled result below
+      } else if (ec) {
         a.error = make_error(ErrorCode::kUnavailable, fmt::format("cannot resolve {}: {}", url_.host, ec.message()));
         a.retryable = true;
       } else if (!url_.tls) {
         beast::tcp_stream stream(ioc);
-        stream.connect(endpoints, ec);  // local resolution; the exchange's operations are timed
-        if (ec) {
+        ec = connect(stream);
+        if (cancel.load()) {
+        } else if (ec) {
           a.error = make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}:{}: {}", url_.host, url_.port, ec.message()));
           a.retryable = true;
         } else {
@@ -317,9 +350,14 @@ Result<ChatResult> RemoteBackend::post(const std::string& endpoint, const std::s
         beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
         SSL_set_tlsext_host_name(stream.native_handle(), url_.host.c_str());  // SNI
         stream.set_verify_callback(net::ssl::host_name_verification(url_.host));
-        beast::get_lowest_layer(stream).connect(endpoints, ec);
-        if (!ec) stream.handshake(net::ssl::stream_base::client, ec);
-        if (ec) {
+        ec = connect(beast::get_lowest_layer(stream));
+        if (!ec && !cancel.load()) {
+          ec = drive(
+              ioc, [&](auto done) { stream.async_handshake(net::ssl::stream_base::client, [done](beast::error_code e) { done(e); }); },
+              options_.connect_timeout, cancel, [&] { beast::get_lowest_layer(stream).close(); });
+        }
+        if (cancel.load()) {
+        } else if (ec) {
           a.error = make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}:{}: {}", url_.host, url_.port, ec.message()));
           a.retryable = true;
         } else {

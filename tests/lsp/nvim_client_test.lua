@@ -28,12 +28,19 @@ local ok, err = pcall(function()
   local ghost = mark[4].virt_text[1][1]
   local typed = ("    ret"):sub(1, cursor[2])
   assert(typed .. ghost == "    return w * h  # 😀 area", "ghost text is the untyped rest: '" .. ghost .. "' at col " .. cursor[2])
-  assert(seek.accept(buf), "the suggestion is accepted")
+  -- <Tab> in Insert mode accepts (through the real mapping: no textlock in the way).
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("i<Tab><Esc>", true, false, true), "mx", false)
   local line = vim.api.nvim_buf_get_lines(buf, 4, 5, false)[1]
-  assert(line == "    return w * h  # 😀 area", "the line after accepting: " .. line)
-  assert(vim.api.nvim_win_get_cursor(0)[2] == #line, "the cursor ends after the insertion")
+  assert(line == "    return w * h  # 😀 area", "the line after <Tab>: " .. line)
+  -- The cursor ended after the insertion; <Esc> then stepped back onto the last character.
+  assert(vim.api.nvim_win_get_cursor(0)[2] == #line - 1, "the cursor: " .. vim.api.nvim_win_get_cursor(0)[2])
   assert(#vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) == 0, "no ghost text left")
   assert(not seek.accept(buf), "nothing more to accept")
+  -- With nothing to accept, <Tab> is a Tab.
+  vim.api.nvim_buf_set_lines(buf, 5, 5, false, { "" })
+  vim.api.nvim_win_set_cursor(0, { 6, 0 })
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("i<Tab><Esc>", true, false, true), "mx", false)
+  assert(vim.api.nvim_buf_get_lines(buf, 5, 6, false)[1] == "\t", "a plain Tab: " .. vim.inspect(vim.api.nvim_buf_get_lines(buf, 5, 6, false)))
   local status = seek.status(buf)
   assert(status and status.documents == 1, "seek/status: " .. vim.inspect(status))
   client.stop()

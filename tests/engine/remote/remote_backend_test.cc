@@ -244,6 +244,19 @@ TEST(RemoteBackend, CancelStopsAStalledStreamAtOnce) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
 }
 
+// No phase (resolve, connect, TLS, read) outlives its timeout: an address that drops
+// connection attempts (or is unreachable) ends in a clear error within the connect timeout.
+TEST(RemoteBackend, ConnectHasATimeout) {
+  auto backend = RemoteBackend::create(
+      {.base_url = "http://10.255.255.1:81/v1", .connect_timeout = std::chrono::milliseconds(300), .max_retries = 0});
+  ASSERT_TRUE(backend.ok());
+  std::atomic<bool> cancel{false};
+  const auto start = std::chrono::steady_clock::now();
+  auto result = (*backend)->complete({.model = "m", .prompt = "x"}, [](const ChatEvent&) {}, cancel);
+  EXPECT_FALSE(result.ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
 TEST(RemoteBackend, RefusesBadUrls) {
   EXPECT_FALSE(RemoteBackend::create({.base_url = "ftp://x/v1"}).ok());
   EXPECT_FALSE(RemoteBackend::create({.base_url = "http:///v1"}).ok());

@@ -50,6 +50,16 @@ local function client_for(root)
   return id
 end
 
+-- A position's character offset as a byte index into `line`, in the encoding the client
+-- and server agreed on (utf-16 unless both said otherwise).
+local function to_byte(line, character, encoding)
+  if encoding == "utf-8" then
+    return math.min(character, #line)
+  end
+  local ok, byte = pcall(vim.str_byteindex, line, character, encoding ~= "utf-32")
+  return ok and byte or #line
+end
+
 --- Removes the ghost text of `buf` and forgets its suggestion.
 function M.clear(buf)
   buf = buf or vim.api.nvim_get_current_buf()
@@ -62,10 +72,9 @@ end
 
 -- The item's text beyond what is already typed: it replaces its range, which starts at or
 -- before the cursor on the cursor line, so the typed part (range start..cursor) is cut off.
-local function ghost_lines(buf, item, row, col)
+local function ghost_lines(buf, item, row, col, encoding)
   local line = vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1] or ""
-  local start = item.range and item.range.start.character or col
-  local start_byte = vim.str_byteindex(line, start, true)  -- positions count UTF-16 units
+  local start_byte = item.range and to_byte(line, item.range.start.character, encoding) or col
   local typed = line:sub(start_byte + 1, col)
   local text = type(item.insertText) == "string" and item.insertText or item.insertText.value
   if text:sub(1, #typed) ~= typed then
@@ -74,12 +83,10 @@ local function ghost_lines(buf, item, row, col)
   return vim.split(text:sub(#typed + 1), "\n", { plain = true })
 end
 
-local function show(buf, item)
+local function show(buf, item, row, col, encoding)
   M.clear(buf)
   local s = buffers[buf]
-  local cursor = vim.api.nvim_win_get_cursor(0)
-  local row, col = cursor[1] - 1, cursor[2]
-  local lines = ghost_lines(buf, item, row, col)
+  local lines = ghost_lines(buf, item, row, col, encoding)
   if not lines or (#lines == 1 and lines[1] == "") then
     return
   end
@@ -92,7 +99,7 @@ local function show(buf, item)
     virt_text_pos = "overlay",
     virt_lines = #extra > 0 and extra or nil,
   })
-  s.item, s.row, s.col = item, row, col
+  s.item, s.row, s.col, s.encoding = item, row, col, encoding
   local client = vim.lsp.get_client_by_id(s.client_id)
   if client then
     client.notify("seek/didShowCompletion", { uri = vim.uri_from_bufnr(buf) })
@@ -107,24 +114,45 @@ function M.request(buf)
     return
   end
   local client = vim.lsp.get_client_by_id(s.client_id)
-  if not client or not client.initialized then
+  if not client then  -- `seek lsp` (or the daemon) went away: start again and re-attach
+    local id = client_for(root_of(buf))
+    if not id then
+      return
+    end
+    s.client_id = id
+    vim.lsp.buf_attach_client(buf, id)
+    return
+  end
+  if not client.initialized then
     return
   end
   if s.request_id then
     client.cancel_request(s.request_id)  -- the server also supersedes it (-32802)
     s.request_id = nil
   end
-  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local encoding = client.offset_encoding or "utf-16"
+  local params = vim.lsp.util.make_position_params(0, encoding)
   params.context = { triggerKind = 2 }  -- automatic
   local changedtick = vim.api.nvim_buf_get_changedtick(buf)
+  local win = vim.api.nvim_get_current_win()
+  local cursor = vim.api.nvim_win_get_cursor(win)
   local _, request_id = client.request("textDocument/inlineCompletion", params, function(err, result)
+    if buffers[buf] ~= s then
+      return  -- the buffer was unloaded meanwhile
+    end
     s.request_id = nil
-    if err or not result or vim.api.nvim_buf_get_changedtick(buf) ~= changedtick then
-      return  -- an error, or the text moved on: this answer is stale
+    if err or type(result) ~= "table" or not vim.api.nvim_buf_is_valid(buf) then
+      return
+    end
+    -- Stale: the text changed, or the cursor or the window moved since the request.
+    local now = vim.api.nvim_win_get_cursor(win)
+    if vim.api.nvim_buf_get_changedtick(buf) ~= changedtick or vim.api.nvim_get_current_win() ~= win
+        or now[1] ~= cursor[1] or now[2] ~= cursor[2] then
+      return
     end
     local items = result.items or result
-    if items[1] then
-      show(buf, items[1])
+    if type(items) == "table" and items[1] then
+      show(buf, items[1], cursor[1] - 1, cursor[2], encoding)
     end
   end, buf)
   s.request_id = request_id
@@ -139,9 +167,11 @@ function M.accept(buf)
   end
   local item = s.item
   local line = vim.api.nvim_buf_get_lines(buf, s.row, s.row + 1, false)[1] or ""
-  local range = item.range or { start = { character = 0 }, ["end"] = { character = vim.str_utfindex(line, s.col) } }
-  local start_byte = vim.str_byteindex(line, range.start.character, true)
-  local end_byte = vim.str_byteindex(line, range["end"].character, true)
+  local start_byte, end_byte = s.col, s.col  -- no range: insert at the cursor
+  if item.range then
+    start_byte = to_byte(line, item.range.start.character, s.encoding)
+    end_byte = to_byte(line, item.range["end"].character, s.encoding)
+  end
   local text = type(item.insertText) == "string" and item.insertText or item.insertText.value
   local lines = vim.split(text, "\n", { plain = true })
   M.clear(buf)
@@ -194,12 +224,12 @@ function M.attach(buf)
       buffers[buf] = nil
     end,
   })
+  -- Not an expr mapping: those run under textlock, where the buffer cannot change.
   vim.keymap.set("i", M.config.accept_key, function()
-    if M.accept(buf) then
-      return ""
+    if not M.accept(buf) then
+      vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(M.config.accept_key, true, false, true), "ni", false)
     end
-    return vim.api.nvim_replace_termcodes(M.config.accept_key, true, false, true)
-  end, { buffer = buf, expr = true, desc = "seek: accept the suggestion" })
+  end, { buffer = buf, desc = "seek: accept the suggestion" })
   vim.keymap.set("i", M.config.dismiss_key, function() M.clear(buf) end, { buffer = buf, desc = "seek: dismiss" })
   return true
 end
