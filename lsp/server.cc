@@ -74,7 +74,8 @@ void LspServer::bind_methods() {
           {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
           {"inlineCompletionProvider", true},
           {"completionProvider", {{"resolveProvider", false}, {"triggerCharacters", json::array()}}},
-          {"executeCommandProvider", {{"commands", {"seek.status"}}}},
+          {"executeCommandProvider",
+           {{"commands", session_methods_ ? json{"seek.status", "seek.agent.start", "seek.agent.cancel"} : json{"seek.status"}}}},
           {"experimental", {{"seekSessions", session_methods_ != nullptr}}}}},
         {"serverInfo", {{"name", info_.name}, {"version", info_.version}}},
     });
@@ -143,6 +144,10 @@ void LspServer::bind_methods() {
                   {"version", info_.version}});
   });
   table_.request<ExecuteCommandParams>("workspace/executeCommand", [this](ExecuteCommandParams p, Reply reply) {
+    if (session_methods_ &&
+        session_methods_->execute(p.command, p.arguments, workspace_ ? workspace_->root().string() : std::string(), reply)) {
+      return;
+    }
     if (p.command != "seek.status") {
       reply.error(RpcErrorCode::kInvalidParams, fmt::format("unknown command '{}'", p.command));
       return;

@@ -132,6 +132,52 @@ void SessionMethods::remember(const std::string& session_id, const json& result,
   watching_[session_id] = {result["watcher"].get<std::uint64_t>(), can_approve};
 }
 
+bool SessionMethods::execute(const std::string& command, const json& arguments, const std::string& workspace_root,
+                             Reply reply) {
+  if (command != "seek.agent.start" && command != "seek.agent.cancel") return false;
+  const json args = arguments.is_array() && !arguments.empty() ? arguments[0] : json::object();
+  if (!args.is_object()) {
+    reply.error(RpcErrorCode::kInvalidParams, command + " takes one object argument");
+    return true;
+  }
+  if (command == "seek.agent.cancel") {
+    std::string id;
+    if (!string_param(args, "id", reply, id)) return true;
+    if (Status st = host_.cancel(id); !st.ok()) {
+      fail(reply, st.error());
+    } else {
+      reply.result(nullptr);
+    }
+    return true;
+  }
+  std::string task;
+  if (!string_param(args, "task", reply, task)) return true;
+  json settings = args;
+  settings.erase("task");
+  if (!settings.contains("repo")) {
+    if (workspace_root.empty()) {
+      reply.error(RpcErrorCode::kInvalidParams, "no repo given and the client has no workspace folder");
+      return true;
+    }
+    settings["repo"] = workspace_root;
+  }
+  if (!settings.contains("name")) settings["name"] = task.substr(0, 80);
+  auto header = host_.create(settings, json::object(), make_watcher(false));
+  if (!header.ok()) {
+    fail(reply, header.error());
+    return true;
+  }
+  const std::string id = (*header)["id"];
+  remember(id, *header, false);
+  auto seq = host_.send(id, task);
+  if (!seq.ok()) {
+    fail(reply, seq.error());
+    return true;
+  }
+  reply.result({{"session_id", id}, {"seq", *seq}});
+  return true;
+}
+
 void SessionMethods::bind(MethodTable& table) {
   // create: {repo, backend?, base_url?, model?, approval?, sandbox?, max_steps?, name?, mode?,
   //          apiKey?, watch?, canApprove?, dryRun?} -> the header (+ "watcher"); null for a dry run

@@ -29,6 +29,11 @@ class SessionMethods {
   /// Stops watching every session; no notification is written after it returns.
   ~SessionMethods();
   void bind(MethodTable& table);
+  /// `workspace/executeCommand` for clients without custom requests: `seek.agent.start`
+  /// ({task, repo?, backend?, base_url?, model?, approval?, sandbox?, mode?}; repo defaults to
+  /// `workspace_root`) creates a session, watches it and sends the task, answering
+  /// {session_id, seq}; `seek.agent.cancel` ({id}). False: not one of these commands.
+  bool execute(const std::string& command, const json& arguments, const std::string& workspace_root, Reply reply);
 
  private:
   struct Outbox {  // events waiting for this connection's writer thread

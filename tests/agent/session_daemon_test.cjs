@@ -154,6 +154,13 @@ const toolCall = (id, name, args) => chunk({ tool_calls: [{ index: 0, id, type: 
     await assert.rejects(again.c.sendRequest('seek/session/create', { backend: 'openai' }), /repo/);
     await assert.rejects(again.c.sendRequest('seek/session/open', { id, watch: 'yes' }), (e) => e.code === -32602);
     await assert.rejects(again.c.sendRequest('seek/session/create', { repo, backend: 'openai', watcher: 3 }), (e) => e.code === -32602);
+    // Clients without custom requests start the agent through workspace/executeCommand.
+    const started = await again.c.sendRequest('workspace/executeCommand', { command: 'seek.agent.start',
+      arguments: [{ task: 'say done', repo, backend: 'openai', base_url: baseUrl, model: 'scripted', approval: 'never' }] });
+    assert.match(started.session_id, /^[0-9a-f]+-[0-9a-f]+$/);
+    await until(() => again.events.some((e) => e.session_id === started.session_id && e.event.type === 'turn_done'), 'the command turn');
+    await assert.rejects(again.c.sendRequest('workspace/executeCommand', { command: 'seek.agent.start', arguments: [{ task: 'x' }] }),
+      /no repo given/);
     await again.c.sendRequest('shutdown');
     again.c.sendNotification('exit');
     assert.equal(await again.exited, 0);
