@@ -6,6 +6,7 @@
 // 2. With a checkpoint: keystroke-to-suggestion on the local engine with an 8K-token
 //    context (other open files + a long current file): type 24 characters one at a time,
 //    each an edit plus a request; report p50 and the first (cold) request separately.
+// 3. The first request after a restart, without and with the persistent KV store.
 'use strict';
 const cp = require('node:child_process');
 const rpc = require('vscode-jsonrpc/node');
@@ -61,8 +62,8 @@ async function overhead() {
   return { requests: times.length, p50_ms: quantile(times, 0.5), p99_ms: quantile(times, 0.99), max_ms: Math.max(...times) };
 }
 
-async function engine(modelDir) {
-  const s = await session(['--model', modelDir], {});
+async function engine(modelDir, env = {}) {
+  const s = await session(['--model', modelDir], env);
   // ~8K tokens of context: two other open files and a long current file.
   const mk = (n, tag) => { let t = ''; for (let i = 0; i < n; i++) t += `int ${tag}_value_${i} = compute_${tag}(${i}, ${i * 7 % 13});\n`; return t; };
   s.c.sendNotification(lsp.DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///bench/ctx1.cc', languageId: 'cpp', version: 1, text: mk(200, 'alpha') } });
@@ -92,5 +93,16 @@ async function engine(modelDir) {
 
 (async () => {
   console.log(JSON.stringify({ overhead: await overhead() }));
-  if (model) console.log(JSON.stringify({ engine_tiny_8k: await engine(model) }));
+  if (!model) return;
+  // 3. The persistent KV store: the first request after a restart. Baseline: no store (every
+  //    start recomputes the whole prompt). Then one process fills a fresh store and a second
+  //    process (the restart) starts from what it stored.
+  const cache = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'seek-kv-bench-'));
+  const noStore = await engine(model, { SEEK_KV_CACHE: '0' });
+  console.log(JSON.stringify({ engine_tiny_8k: noStore }));
+  await engine(model, { XDG_CACHE_HOME: cache });
+  const restarted = await engine(model, { XDG_CACHE_HOME: cache });
+  console.log(JSON.stringify({ restart_cold_ms: { no_store: noStore.cold_ms, with_store: restarted.cold_ms,
+    ratio: +(noStore.cold_ms / restarted.cold_ms).toFixed(1) }, restarted_p50_ms: restarted.p50_ms }));
+  require('node:fs').rmSync(cache, { recursive: true, force: true });
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -81,10 +81,11 @@ function(seek_cc_test name)
   if(NOT labels)
     set(labels cpu)
   endif()
+  # Tests never write the user's caches (the persistent KV store lives under XDG_CACHE_HOME).
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
     DISCOVERY_TIMEOUT 30
-    PROPERTIES LABELS "${labels}")
+    PROPERTIES LABELS "${labels}" ENVIRONMENT "XDG_CACHE_HOME=${CMAKE_BINARY_DIR}/test-cache")
 endfunction()
 
 # seek_node_test(name script): a Node test script (real LSP clients, scripted servers) run
@@ -95,5 +96,6 @@ function(seek_node_test name script)
   endif()
   find_program(SEEK_NODE node REQUIRED)
   add_test(NAME ${name} COMMAND "${SEEK_NODE}" "${script}" "$<TARGET_FILE:seek>")
-  set_tests_properties(${name} PROPERTIES LABELS "cpu;node" TIMEOUT 300)
+  set_tests_properties(${name} PROPERTIES LABELS "cpu;node" TIMEOUT 300
+    ENVIRONMENT "XDG_CACHE_HOME=${CMAKE_BINARY_DIR}/test-cache")
 endfunction()

@@ -77,7 +77,10 @@ Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const 
     if (load_engine) {
       SEEK_ASSIGN_OR_RETURN(engine, load_engine(model.dir));
     } else {
-      SEEK_ASSIGN_OR_RETURN(engine, engine::LocalEngine::load(model.dir));
+      SEEK_ASSIGN_OR_RETURN(std::unique_ptr<engine::LocalEngine> local, engine::LocalEngine::load(model.dir));
+      // The system prompt and tools are the same every run: their prefix state is kept.
+      if (auto kv = engine::default_kv_store_dir()) (void)local->enable_kv_store(*kv, engine::default_kv_store_bytes());
+      engine = std::move(local);
     }
     if (model.embedded_default && command) {
       std::fprintf(stderr, "seek %s: using the embedded default model (random weights: its replies are noise)\n", command);

@@ -2,6 +2,7 @@
 #include "engine/runtime/local_engine.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 namespace seek::engine {
@@ -11,6 +12,7 @@ constexpr std::int64_t kSnapshotEvery = 128;  // the compressed-KV page size
 constexpr std::size_t kMaxSnapshots = 32;
 constexpr std::size_t kCachedAnswers = 32;
 constexpr std::size_t kChunk = 32;  // prefill granularity: how soon a cancel lands
+constexpr std::int64_t kPersistFrom = 512;  // shorter prefixes are cheaper to recompute than to store
 
 std::string answer_key(const GenerateRequest& r) {
   std::string key(reinterpret_cast<const char*>(r.prompt.data()), r.prompt.size() * sizeof(TokenId));
@@ -25,11 +27,37 @@ LocalEngine::LocalEngine(std::unique_ptr<DeepseekV4> model, Tokenizer tokenizer)
   eos_ = tokenizer_.token_to_id("<｜end▁of▁sentence｜>").value_or(-1);
 }
 
+std::optional<std::filesystem::path> default_kv_store_dir() {
+  if (const char* off = std::getenv("SEEK_KV_CACHE"); off && std::string_view(off) == "0") return std::nullopt;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "seek" / "kv";
+  const char* home = std::getenv("HOME");
+  if (!home || !*home) return std::nullopt;
+  return std::filesystem::path(home) / ".cache" / "seek" / "kv";
+}
+
+std::uint64_t default_kv_store_bytes() {
+  if (const char* v = std::getenv("SEEK_KV_CACHE_BYTES"); v && *v) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(v, &end, 10);
+    if (end && *end == '\0' && n > 0) return n;
+  }
+  return 8ull << 30;
+}
+
 Result<std::unique_ptr<LocalEngine>> LocalEngine::load(const std::string& model_dir) {
   const std::string tokenizer_path = (std::filesystem::path(model_dir) / "tokenizer.json").string();
   SEEK_ASSIGN_OR_RETURN(Tokenizer tokenizer, Tokenizer::load(tokenizer_path));
   SEEK_ASSIGN_OR_RETURN(std::unique_ptr<DeepseekV4> model, DeepseekV4::load(model_dir));
-  return std::unique_ptr<LocalEngine>(new LocalEngine(std::move(model), std::move(tokenizer)));
+  std::unique_ptr<LocalEngine> engine(new LocalEngine(std::move(model), std::move(tokenizer)));
+  engine->model_dir_ = model_dir;
+  return engine;
+}
+
+Status LocalEngine::enable_kv_store(const std::filesystem::path& dir, std::uint64_t max_bytes) {
+  SEEK_ASSIGN_OR_RETURN(std::uint64_t fingerprint, checkpoint_fingerprint(model_dir_));
+  std::lock_guard lock(mutex_);
+  store_ = std::make_unique<KvStore>(dir, fingerprint, max_bytes);
+  return ok_status();
 }
 
 void LocalEngine::remember(const ModelState& state) {
@@ -82,9 +110,16 @@ Result<GenerateStats> LocalEngine::submit(const GenerateRequest& r, FunctionRef<
       break;
     }
   }
+  cached_ids_ = ids;  // snapshots taken below lie on this prompt's path
+  if (store_ && state.position + kSnapshotEvery < static_cast<std::int64_t>(ids.size())) {
+    // A deeper prefix computed earlier (by this process or another) is on disk.
+    if (auto stored = store_->find(ids, state.position, model_->new_state())) {
+      state = std::move(*stored);
+      remember(state);
+    }
+  }
   stats.reused_tokens = state.position;
   state.prompt_length = static_cast<std::int64_t>(ids.size());
-  cached_ids_ = ids;  // snapshots taken below lie on this prompt's path
 
   const std::int64_t vocab = model_->config().vocab_size;
   std::int32_t next = -1;
@@ -106,6 +141,7 @@ Result<GenerateStats> LocalEngine::submit(const GenerateRequest& r, FunctionRef<
     if (end % kSnapshotEvery == 0 && end < ids.size()) remember(state);
     begin = end;
   }
+  if (store_ && !snapshots_.empty() && snapshots_.back().position >= kPersistFrom) store_->save(ids, snapshots_.back());
 
   std::vector<TokenId> out;
   std::string text;

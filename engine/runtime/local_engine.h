@@ -5,6 +5,7 @@
 // compressor tails). Whole answers are also cached by exact request.
 #pragma once
 
+#include <filesystem>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -14,8 +15,14 @@
 
 #include "engine/model/deepseek_v4.h"
 #include "engine/runtime/backend.h"
+#include "engine/runtime/kv_store.h"
 
 namespace seek::engine {
+
+/// Where prefix states are kept on disk by default: $XDG_CACHE_HOME/seek/kv (else
+/// ~/.cache/seek/kv); nullopt when SEEK_KV_CACHE=0. The budget: $SEEK_KV_CACHE_BYTES, else 8 GiB.
+std::optional<std::filesystem::path> default_kv_store_dir();
+std::uint64_t default_kv_store_bytes();
 
 class LocalEngine final : public Backend {
  public:
@@ -27,6 +34,11 @@ class LocalEngine final : public Backend {
                                const std::atomic<bool>& cancel) override;
   const Tokenizer& tokenizer() const override { return tokenizer_; }
   const DeepseekV4& model() const { return *model_; }
+
+  /// Keeps prefix states on disk too (kv_store.h): a prompt whose prefix was computed before,
+  /// in this process or an earlier one, starts from there.
+  Status enable_kv_store(const std::filesystem::path& dir, std::uint64_t max_bytes);
+  KvStore* kv_store() { return store_.get(); }
 
  private:
   LocalEngine(std::unique_ptr<DeepseekV4> model, Tokenizer tokenizer);
@@ -44,6 +56,8 @@ class LocalEngine final : public Backend {
     std::string finish;
   };
   std::list<Answer> answers_;  // most recent first
+  std::unique_ptr<KvStore> store_;
+  std::string model_dir_;
 };
 
 }  // namespace seek::engine
