@@ -33,7 +33,8 @@ class ApplyPatchTool : public ToolHandler {
             {"description",
              "Apply a patch in the '*** Begin Patch' format: '*** Add File: p' (+lines), '*** Delete File: p', '*** "
              "Update File: p' (optional '*** Move to: q') with '@@' hunks of ' ' context, '-' removed and '+' added "
-             "lines, then '*** End Patch'. All or nothing."},
+             "lines, then '*** End Patch'. A unified diff ('--- a/p', '+++ b/p', '@@ -1,2 +1,3 @@' hunks) works too. "
+             "All or nothing."},
             {"properties", {{"patch", {{"type", "string"}}}}},
             {"required", {"patch"}},
             {"additionalProperties", false}};
@@ -43,7 +44,9 @@ class ApplyPatchTool : public ToolHandler {
     Args args(name(), call.arguments);
     const std::string patch = args.string("patch");
     if (args.problem()) return args.error();
-    auto operations = parse_patch(patch);
+    // The envelope, or a unified diff: models write the format they have seen most.
+    const bool envelope = patch.find("*** Begin Patch") != std::string::npos || !looks_like_unified_diff(patch);
+    auto operations = envelope ? parse_patch(patch) : parse_unified_diff(patch);
     if (!operations.ok()) return tool_error("apply_patch: " + operations.error().message + "; nothing was changed");
     auto planned = plan(*operations);
     if (!planned.ok()) return tool_error("apply_patch: " + planned.error().message + "; nothing was changed");

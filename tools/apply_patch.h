@@ -30,6 +30,12 @@ struct PatchOperation {
 /// Parses the envelope. Errors say which line is wrong and why (the model sees them).
 Result<std::vector<PatchOperation>> parse_patch(std::string_view text);
 
+/// A unified diff (`diff -u`, `git diff`: '--- a/p' / '+++ b/p' headers, '@@' hunks) as the
+/// same operations: /dev/null on the left adds a file, on the right deletes it, two
+/// different paths move it. Hunk line numbers are not trusted: old lines are searched for.
+Result<std::vector<PatchOperation>> parse_unified_diff(std::string_view text);
+bool looks_like_unified_diff(std::string_view text);
+
 /// Applies an update's chunks to a file's content. Lines are matched exactly first, then
 /// ignoring trailing whitespace, then ignoring surrounding whitespace. The result ends with
 /// a newline.

@@ -184,6 +184,10 @@ Attempt exchange(net::io_context& ioc, Stream& stream, const std::string& host, 
   }
   const unsigned status = parser.get().result_int();
   const bool ok = status >= 200 && status < 300;
+  // A server that ignores stream=true answers with one JSON object: taken whole at the end.
+  const auto content_type = parser.get()[http::field::content_type];
+  const bool whole_json = ok && std::string_view(content_type.data(), content_type.size()).find("json") != std::string_view::npos;
+  std::string json_text;
   SseDecoder sse;
   std::string error_text;
   char chunk[16384];
@@ -206,6 +210,14 @@ Attempt exchange(net::io_context& ioc, Stream& stream, const std::string& host, 
       error_text.append(bytes.substr(0, std::min<std::size_t>(bytes.size(), 4096 - std::min<std::size_t>(4096, error_text.size()))));
       continue;
     }
+    if (whole_json) {
+      if (json_text.size() + bytes.size() > (64u << 20)) {
+        a.error = make_error(ErrorCode::kResourceExhausted, "the server's reply is over 64 MiB");
+        return a;
+      }
+      json_text.append(bytes);
+      continue;
+    }
     for (const std::string& data : sse.feed(bytes)) {
       if (data == "[DONE]") {
         finished = true;
@@ -223,6 +235,37 @@ Attempt exchange(net::io_context& ioc, Stream& stream, const std::string& host, 
       a.streamed = true;
       apply_chunk(event, result, sink);
     }
+  }
+  if (whole_json) {
+    const Json reply = Json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+    if (reply.is_discarded() || !reply.is_object()) {
+      a.error = make_error(ErrorCode::kInvalidArgument, "the server's reply is not JSON");
+      return a;
+    }
+    if (reply.contains("error")) {
+      a.error = make_error(ErrorCode::kInternal, "the server reported: " + reply["error"].dump());
+      return a;
+    }
+    // The same shape as a stream's chunks: message -> delta, tool calls numbered.
+    Json as_chunk = {{"choices", Json::array()}};
+    if (reply.contains("usage")) as_chunk["usage"] = reply["usage"];
+    if (reply.contains("choices") && reply["choices"].is_array()) {
+      for (Json choice : reply["choices"]) {
+        if (choice.is_object() && choice.contains("message") && choice["message"].is_object()) {
+          Json delta = choice["message"];
+          if (delta.contains("tool_calls") && delta["tool_calls"].is_array()) {
+            for (std::size_t i = 0; i < delta["tool_calls"].size(); ++i) {
+              if (delta["tool_calls"][i].is_object()) delta["tool_calls"][i]["index"] = i;
+            }
+          }
+          choice["delta"] = std::move(delta);
+          choice.erase("message");
+        }
+        as_chunk["choices"].push_back(std::move(choice));
+      }
+    }
+    a.streamed = true;
+    apply_chunk(as_chunk, result, sink);
   }
   if (!ok) {
     a.error = make_error(status == 401 || status == 403 ? ErrorCode::kPermissionDenied : ErrorCode::kUnavailable,

@@ -187,6 +187,57 @@ TEST_F(FileTools, ApplyPatchAddsUpdatesMovesAndDeletes) {
   EXPECT_FALSE(fs::exists(dir_ / "README.md"));
 }
 
+// The same operations as a unified diff (git diff), the format many models write: wrong hunk
+// line numbers, a "\ No newline" marker and prose around the diff change nothing.
+TEST_F(FileTools, ApplyPatchTakesUnifiedDiffs) {
+  const std::string diff =
+      "Here is the fix:\n"
+      "diff --git a/src/main.cc b/src/main.cc\n"
+      "index 83db48f..bf269f4 100644\n"
+      "--- a/src/main.cc\n"
+      "+++ b/src/main.cc\n"
+      "@@ -40,3 +40,3 @@ int main() {\n"
+      " int main() {\n"
+      "-  std::puts(\"hello\");\n"
+      "+  std::puts(\"patched\");\n"
+      "   return 0;\n"
+      "--- /dev/null\n"
+      "+++ b/docs/notes.md\n"
+      "@@ -0,0 +1,2 @@\n"
+      "+# Notes\n"
+      "+first\n"
+      "\\ No newline at end of file\n"
+      "diff --git a/src/util/math.h b/src/util/arith.h\n"
+      "--- a/src/util/math.h\n"
+      "+++ b/src/util/arith.h\n"
+      "@@ -1 +1 @@\n"
+      "-inline int add(int a, int b) { return a + b; }\n"
+      "+inline int add(int a, int b) { return b + a; }\n"
+      "--- a/README.md\n"
+      "+++ /dev/null\n"
+      "@@ -1 +0,0 @@\n"
+      "-# demo\n"
+      "That should do it.\n";
+  auto out = call("apply_patch", {{"patch", diff}});
+  EXPECT_FALSE(out.is_error) << out.text;
+  EXPECT_EQ(out.text,
+            "Success. Updated the following files:\nM src/main.cc\nA docs/notes.md\n"
+            "M src/util/math.h -> src/util/arith.h\nD README.md\n");
+  EXPECT_EQ(slurp(dir_ / "src/main.cc"),
+            "#include <cstdio>\n\nint main() {\n  std::puts(\"patched\");\n  return 0;\n}\n");
+  EXPECT_EQ(slurp(dir_ / "docs/notes.md"), "# Notes\nfirst\n");
+  EXPECT_EQ(slurp(dir_ / "src/util/arith.h"), "inline int add(int a, int b) { return b + a; }\n");
+  EXPECT_FALSE(fs::exists(dir_ / "README.md"));
+  // A hunk whose old lines are not in the file changes nothing, and says where it failed.
+  const std::string before = slurp(dir_ / "src/main.cc");
+  out = call("apply_patch", {{"patch", "--- a/src/main.cc\n+++ b/src/main.cc\n@@ -1 +1 @@\n-not there\n+x\n"}});
+  EXPECT_TRUE(out.is_error);
+  EXPECT_NE(out.text.find("nothing was changed"), std::string::npos) << out.text;
+  EXPECT_EQ(slurp(dir_ / "src/main.cc"), before);
+  EXPECT_TRUE(call("apply_patch", {{"patch", "--- a/../outside\n+++ b/../outside\n@@ -1 +1 @@\n-a\n+b\n"}}).is_error);
+  EXPECT_TRUE(call("apply_patch", {{"patch", "--- a/.git/config\n+++ b/.git/config\n@@ -1 +1 @@\n-a\n+b\n"}}).is_error);
+}
+
 TEST_F(FileTools, ApplyPatchToleratesWhitespaceInContext) {
   const std::string patch =
       "*** Begin Patch\n*** Update File: src/main.cc\n@@\n int main() {   \n-    std::puts(\"hello\");\n"

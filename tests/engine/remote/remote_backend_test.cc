@@ -244,6 +244,30 @@ TEST(RemoteBackend, CancelStopsAStalledStreamAtOnce) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
 }
 
+// A server that ignores stream=true and answers one JSON object is understood too.
+TEST(RemoteBackend, TakesAWholeJsonReplyFromAServerThatDoesNotStream) {
+  const std::string body =
+      R"({"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Reading.",)"
+      R"("reasoning_content":"Look first.","tool_calls":[{"id":"c1","type":"function","function":{"name":"read_file",)"
+      R"("arguments":"{\"path\": \"a.py\"}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}})";
+  ScriptedServer server({{{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                           "\r\nConnection: close\r\n\r\n" + body}}});
+  auto backend = RemoteBackend::create({.base_url = server.url()});
+  ASSERT_TRUE(backend.ok());
+  std::string content;
+  std::atomic<bool> cancel{false};
+  auto result = (*backend)->chat(sample_request(), [&](const ChatEvent& e) { if (e.kind == ChatEvent::Kind::kContentDelta) content += e.text; }, cancel);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->content, "Reading.");
+  EXPECT_EQ(content, "Reading.");
+  EXPECT_EQ(result->reasoning, "Look first.");
+  ASSERT_EQ(result->tool_calls.size(), 1u);
+  EXPECT_EQ(result->tool_calls[0].name, "read_file");
+  EXPECT_EQ(result->tool_calls[0].arguments, R"({"path": "a.py"})");
+  EXPECT_EQ(result->finish_reason, "tool_calls");
+  EXPECT_EQ(result->usage.total_tokens, 12);
+}
+
 // No phase (resolve, connect, TLS, read) outlives its timeout: an address that drops
 // connection attempts (or is unreachable) ends in a clear error within the connect timeout.
 TEST(RemoteBackend, ConnectHasATimeout) {

@@ -1,0 +1,114 @@
+// Unified diffs (`diff -u`, `git diff`) as apply_patch operations (see apply_patch.h), so a
+// model that writes the format it saw most often still edits files. Line numbers in the hunk
+// headers are not trusted: each hunk's old lines are found in the file, in order, with the
+// same whitespace tolerance as the envelope format.
+#include <string>
+#include <string_view>
+
+#include "tools/apply_patch.h"
+
+namespace seek::tools {
+namespace {
+
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string line(text.substr(start, nl - start));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+// "a/src/x.cc" -> "src/x.cc"; "/dev/null" -> ""; a tab-separated timestamp is dropped.
+std::string diff_path(std::string_view raw) {
+  if (const auto tab = raw.find('\t'); tab != std::string_view::npos) raw = raw.substr(0, tab);
+  while (!raw.empty() && raw.back() == ' ') raw.remove_suffix(1);
+  if (raw == "/dev/null") return "";
+  if (raw.size() > 2 && (raw.starts_with("a/") || raw.starts_with("b/"))) raw.remove_prefix(2);
+  return std::string(raw);
+}
+
+Error diff_error(std::size_t line, const std::string& why) {
+  return Error{ErrorCode::kInvalidArgument, "unified diff line " + std::to_string(line + 1) + ": " + why};
+}
+
+}  // namespace
+
+bool looks_like_unified_diff(std::string_view text) {
+  const auto lines = lines_of(text);
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (lines[i].starts_with("--- ") && lines[i + 1].starts_with("+++ ")) return true;
+  }
+  return false;
+}
+
+Result<std::vector<PatchOperation>> parse_unified_diff(std::string_view text) {
+  const auto lines = lines_of(text);
+  std::vector<PatchOperation> operations;
+  std::size_t i = 0;
+  while (i < lines.size()) {
+    if (!(lines[i].starts_with("--- ") && i + 1 < lines.size() && lines[i + 1].starts_with("+++ "))) {
+      ++i;  // "diff --git", "index", mode lines, prose around the diff
+      continue;
+    }
+    const std::string from = diff_path(std::string_view(lines[i]).substr(4));
+    const std::string to = diff_path(std::string_view(lines[i + 1]).substr(4));
+    const std::size_t header = i;
+    i += 2;
+    if (from.empty() && to.empty()) return diff_error(header, "both sides are /dev/null");
+    PatchOperation op;
+    op.path = from.empty() ? to : from;
+    op.kind = from.empty() ? PatchOperation::Kind::kAdd : to.empty() ? PatchOperation::Kind::kDelete : PatchOperation::Kind::kUpdate;
+    if (op.kind == PatchOperation::Kind::kUpdate && to != from) op.move_to = to;
+    while (i < lines.size() && lines[i].starts_with("@@")) {
+      const std::size_t at = i++;
+      if (lines[at].find("@@", 2) == std::string::npos) return diff_error(at, "a hunk header must look like '@@ -1,3 +1,4 @@'");
+      PatchChunk chunk;
+      while (i < lines.size() && !lines[i].starts_with("@@") && !(lines[i].starts_with("--- ") && i + 1 < lines.size() &&
+                                                                   lines[i + 1].starts_with("+++ "))) {
+        const std::string& l = lines[i];
+        if (l.starts_with("diff ")) break;
+        if (l.starts_with("\\")) {  // "\ No newline at end of file"
+          ++i;
+          continue;
+        }
+        const char tag = l.empty() ? ' ' : l[0];  // an empty line is blank context (editors strip its space)
+        const std::string body = l.empty() ? "" : l.substr(1);
+        if (tag == ' ') {
+          chunk.old_lines.push_back(body);
+          chunk.new_lines.push_back(body);
+        } else if (tag == '-') {
+          chunk.old_lines.push_back(body);
+        } else if (tag == '+') {
+          chunk.new_lines.push_back(body);
+        } else {
+          break;  // prose after the diff
+        }
+        ++i;
+      }
+      while (!chunk.old_lines.empty() && !chunk.new_lines.empty() && chunk.old_lines.back().empty() &&
+             chunk.new_lines.back().empty() && chunk.old_lines.size() > 1) {
+        chunk.old_lines.pop_back();  // trailing blank context picked up from the text after the diff
+        chunk.new_lines.pop_back();
+      }
+      if (op.kind == PatchOperation::Kind::kAdd) {
+        for (const std::string& added : chunk.new_lines) op.add_content += added + "\n";
+      } else if (op.kind == PatchOperation::Kind::kUpdate) {
+        op.chunks.push_back(std::move(chunk));
+      }
+    }
+    if (op.kind == PatchOperation::Kind::kUpdate && op.chunks.empty() && !op.move_to) {
+      return diff_error(header, "no hunks for " + op.path);
+    }
+    operations.push_back(std::move(op));
+  }
+  if (operations.empty()) return diff_error(0, "no '--- a/file' / '+++ b/file' header found");
+  return operations;
+}
+
+}  // namespace seek::tools
