@@ -171,6 +171,11 @@ class ShellTool : public CommandTool {
     if (!run->err.empty()) out += (out.empty() || out.back() == '\n' ? "" : "\n") + std::string("[stderr]\n") + run->err;
     if (!out.empty() && out.back() != '\n') out += "\n";
     out += exit_line(*run, timeout);
+    if (run->exit_code != 0 && out.find(".git") != std::string::npos && out.find("Read-only file system") != std::string::npos) {
+      // The model tried git's own write path: say what works instead.
+      out += "note: .git is read-only inside the sandbox; use the git_add and git_commit tools (git_commit takes all: "
+             "true for 'commit -a')\n";
+    }
     return ToolOutput{cap_output(out, limits_.max_bytes), run->exit_code != 0};
   }
 };

@@ -416,12 +416,14 @@ class GitCommit : public GitTool {
  public:
   GitCommit(std::shared_ptr<const Workspace> ws, OutputLimits limits)
       : GitTool(std::move(ws), limits, "git_commit", true,
-                object_schema("Commit what is staged, with the given message.", {{"message", {{"type", "string"}}}},
-                              {"message"})) {}
+                object_schema("Commit what is staged, with the given message. all: first stage every change to "
+                              "tracked files (git commit -a).",
+                              {{"message", {{"type", "string"}}}, {"all", {{"type", "boolean"}}}}, {"message"})) {}
 
  protected:
   Result<std::string> run(git_repository* repo, Args& args) override {
     const std::string message = args.string("message");
+    const bool all = args.optional_bool("all", false);
     if (args.problem()) return std::string();
     if (message.find_first_not_of(" \t\n") == std::string::npos) {
       return make_error(ErrorCode::kInvalidArgument, "the commit message is empty");
@@ -429,7 +431,11 @@ class GitCommit : public GitTool {
     Index index;
     git_oid tree_id, commit_id;
     Tree tree;
-    if (git_repository_index(index.out(), repo) != 0 || git_index_write_tree(&tree_id, index.get()) != 0 ||
+    if (git_repository_index(index.out(), repo) != 0) return make_error(ErrorCode::kInternal, last_git_error("index"));
+    if (all && (git_index_update_all(index.get(), nullptr, nullptr, nullptr) != 0 || git_index_write(index.get()) != 0)) {
+      return make_error(ErrorCode::kInternal, last_git_error("staging tracked changes"));
+    }
+    if (git_index_write_tree(&tree_id, index.get()) != 0 ||
         git_tree_lookup(tree.out(), repo, &tree_id) != 0) {
       return make_error(ErrorCode::kInternal, last_git_error("cannot write the tree"));
     }
@@ -438,7 +444,7 @@ class GitCommit : public GitTool {
     const bool has_head = git_revparse_single(head.out(), repo, "HEAD") == 0 &&
                           git_commit_lookup(parent.out(), repo, git_object_id(head.get())) == 0;
     if (has_head && git_oid_equal(git_tree_id(tree.get()), git_commit_tree_id(parent.get()))) {
-      return make_error(ErrorCode::kInvalidArgument, "nothing is staged (use git_add first)");
+      return make_error(ErrorCode::kInvalidArgument, "nothing is staged (use git_add first, or all: true)");
     }
     Signature signature;
     if (git_signature_default(signature.out(), repo) != 0 && git_signature_now(signature.out(), "seek", "seek@localhost") != 0) {

@@ -88,6 +88,11 @@ TEST_F(CommandTools, ShellRunsSandboxed) {
   out = call("shell", {{"command", "sleep 5"}, {"timeout_ms", 200}});
   EXPECT_EQ(out.text, "timed out after 0 s (killed)\n");
   EXPECT_TRUE(call("shell", {{"command", "true"}, {"cwd", "../.."}}).is_error);
+  // git's own write path fails on the read-only .git; the output says what to use instead.
+  std::filesystem::create_directories(dir_ / ".git");
+  out = call("shell", {{"command", "touch .git/index.lock"}});
+  EXPECT_TRUE(out.is_error);
+  EXPECT_NE(out.text.find("use the git_add and git_commit tools"), std::string::npos) << out.text;
 }
 
 // The escalation arguments (the agent loop asks before any call that sets them): network

@@ -72,6 +72,14 @@ TEST_F(GitTools, StatusDiffAddCommitLogShow) {
   EXPECT_NE(show.find(git({"diff", "HEAD~1", "HEAD"})), std::string::npos) << show;
   EXPECT_EQ(call("git_diff", {{"from", "HEAD~1"}, {"to", "HEAD"}}).text, git({"diff", "HEAD~1", "HEAD"}));
   EXPECT_TRUE(call("git_commit", {{"message", "nothing"}}).is_error);
+  // all: stages every change to tracked files first (git commit -a), never untracked ones.
+  write("a.txt", "changed again\n");
+  write("untracked.txt", "u\n");
+  EXPECT_TRUE(call("git_commit", {{"message", "not staged"}}).is_error);
+  auto all = call("git_commit", {{"message", "third"}, {"all", true}});
+  EXPECT_FALSE(all.is_error) << all.text;
+  EXPECT_EQ(git({"show", "--format=", "--name-only", "HEAD"}), "a.txt\n");
+  EXPECT_EQ(git({"status", "--porcelain"}), "?? untracked.txt\n");
 }
 
 TEST_F(GitTools, BranchCreateAndSwitchSafely) {
