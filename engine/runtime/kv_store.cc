@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -19,6 +21,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kMagic[8] = {'S', 'E', 'E', 'K', 'K', 'V', '0', '1'};
+// Bump whenever the forward pass computes any state value differently (kernels, rounding,
+// compressor, quantisation): states from older arithmetic must not meet newer code.
+constexpr std::uint64_t kNumericsVersion = 1;
 constexpr std::int64_t kBoundary = PagedRows::kPageTokens;
 
 class Writer {
@@ -84,7 +89,8 @@ bool get_compressor(Reader& r, CompressorState& c, const CompressorState& shape,
   }
   std::vector<float> rows;
   if (!r.get(count) || !r.get(entry_width) || entry_width != shape.entries.width() || count < 0) return false;
-  if (ratio <= 0 ? count != 0 : count > position / ratio) return false;
+  // Exactly the entries `position` tokens finish: the indexer reads every one of them.
+  if (ratio <= 0 ? count != 0 : count != position / ratio) return false;
   if (!r.floats(rows, count * entry_width)) return false;
   if (count > 0) c.entries.append(rows.data(), count);
   return true;
@@ -102,12 +108,13 @@ std::uint64_t file_stamp(const fs::path& p) {
 
 Result<std::uint64_t> checkpoint_fingerprint(const fs::path& model_dir) {
   XXH64_state_t* h = XXH64_createState();
-  XXH64_reset(h, 0x5EEC);
+  XXH64_reset(h, 0x5EEC ^ (kNumericsVersion << 32));
   std::vector<fs::path> files;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(model_dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name == "config.json" || name.ends_with(".safetensors") || name.ends_with(".index.json")) files.push_back(entry.path());
+  fs::directory_iterator it(model_dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name == "config.json" || name.ends_with(".safetensors") || name.ends_with(".index.json")) files.push_back(it->path());
   }
   if (ec || files.empty()) {
     XXH64_freeState(h);
@@ -201,12 +208,14 @@ std::optional<ModelState> KvStore::find(std::span<const std::int32_t> ids, std::
   for (std::int64_t b = (n - 1) / kBoundary * kBoundary; b > min_position && b > 0; b -= kBoundary) {
     const auto prefix = ids.subspan(0, static_cast<std::size_t>(b));
     const fs::path path = path_for(prefix);
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) continue;
     std::ifstream in(path, std::ios::binary);
     if (!in) continue;
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    auto state = deserialize_state(bytes.str(), prefix, shape, fingerprint_);
-    std::error_code ec;
+    std::string bytes(size, '\0');
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) bytes.clear();
+    auto state = deserialize_state(bytes, prefix, shape, fingerprint_);
     if (!state.ok()) {
       fs::remove(path, ec);  // damaged or foreign: never again
       continue;
@@ -220,7 +229,10 @@ std::optional<ModelState> KvStore::find(std::span<const std::int32_t> ids, std::
 void KvStore::save(std::span<const std::int32_t> ids, const ModelState& state) {
   const auto prefix = ids.subspan(0, static_cast<std::size_t>(state.position));
   std::error_code ec;
-  if (fs::exists(path_for(prefix), ec)) return;
+  if (const fs::path path = path_for(prefix); fs::exists(path, ec)) {
+    fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // still in use: keep it
+    return;
+  }
   std::lock_guard lock(mutex_);
   if (jobs_.size() >= 2) return;  // the disk is behind: this prefix can wait for another turn
   jobs_.push_back({std::vector<std::int32_t>(prefix.begin(), prefix.end()), state});
@@ -244,8 +256,15 @@ void KvStore::write_loop() {
       writing_ = true;
     }
     const std::string bytes = serialize_state(job.prefix, job.state, fingerprint_);
+    if (bytes.size() > max_bytes_ / 2) {  // it would push everything else out, every turn
+      std::lock_guard lock(mutex_);
+      writing_ = false;
+      changed_.notify_all();
+      continue;
+    }
     const fs::path path = path_for(job.prefix);
-    const fs::path tmp = path.string() + fmt::format(".tmp{}", ::getpid());
+    static std::atomic<std::uint64_t> counter{0};
+    const fs::path tmp = path.string() + fmt::format(".tmp{}-{}", ::getpid(), counter++);
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     bool ok = fd >= 0;
     for (std::size_t done = 0; ok && done < bytes.size();) {
@@ -277,11 +296,21 @@ void KvStore::evict() {
   std::vector<Entry> entries;
   std::uintmax_t total = 0;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir_, ec)) {
-    if (e.path().extension() != ".kv") continue;
-    const auto size = e.file_size(ec);
-    if (ec) continue;
-    entries.push_back({e.path(), e.last_write_time(ec), size});
+  const auto now = fs::file_time_type::clock::now();
+  fs::directory_iterator it(dir_, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {  // error_code increments: nothing here throws
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    std::error_code e2;
+    const auto size = it->file_size(e2);
+    const auto when = it->last_write_time(e2);
+    if (e2) continue;
+    if (name.find(".kv.tmp") != std::string::npos) {  // a writer that died before its rename
+      if (now - when > std::chrono::minutes(10)) fs::remove(p, e2);
+      continue;
+    }
+    if (p.extension() != ".kv") continue;
+    entries.push_back({p, when, size});
     total += size;
   }
   if (total <= max_bytes_) return;

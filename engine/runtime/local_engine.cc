@@ -113,9 +113,13 @@ Result<GenerateStats> LocalEngine::submit(const GenerateRequest& r, FunctionRef<
   cached_ids_ = ids;  // snapshots taken below lie on this prompt's path
   if (store_ && state.position + kSnapshotEvery < static_cast<std::int64_t>(ids.size())) {
     // A deeper prefix computed earlier (by this process or another) is on disk.
-    if (auto stored = store_->find(ids, state.position, model_->new_state())) {
+    // Boundaries below the window would restore a ring laid out for another prompt length.
+    const std::int64_t floor = std::max<std::int64_t>(state.position, model_->config().window_size - 1);
+    if (auto stored = store_->find(ids, floor, model_->new_state())) {
       state = std::move(*stored);
-      remember(state);
+      const auto at = std::lower_bound(snapshots_.begin(), snapshots_.end(), state.position,
+                                       [](const ModelState& s, std::int64_t p) { return s.position < p; });
+      snapshots_.insert(at, state);  // ascending, as remember() keeps them
     }
   }
   stats.reused_tokens = state.position;
@@ -138,7 +142,10 @@ Result<GenerateStats> LocalEngine::submit(const GenerateRequest& r, FunctionRef<
     const std::size_t end = std::min({ids.size(), begin + kChunk, (begin / kSnapshotEvery + 1) * kSnapshotEvery});
     chunk.assign(ids.begin() + static_cast<std::ptrdiff_t>(begin), ids.begin() + static_cast<std::ptrdiff_t>(end));
     SEEK_RETURN_IF_ERROR(model_->forward_rows(chunk, state, {}, pick));
-    if (end % kSnapshotEvery == 0 && end < ids.size()) remember(state);
+    // Only where the window ring's layout no longer depends on the prompt's length.
+    if (end % kSnapshotEvery == 0 && end < ids.size() && static_cast<std::int64_t>(end) >= model_->config().window_size) {
+      remember(state);
+    }
     begin = end;
   }
   if (store_ && !snapshots_.empty() && snapshots_.back().position >= kPersistFrom) store_->save(ids, snapshots_.back());

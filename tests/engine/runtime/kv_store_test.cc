@@ -127,12 +127,40 @@ TEST_F(KvStoreTest, DamagedStatesAndRewrittenCheckpointsAreNeverUsed) {
 }
 
 TEST_F(KvStoreTest, TheBudgetEvictsTheLeastRecentlyUsed) {
-  auto a = engine(true, /*budget=*/1);  // room for nothing but the newest
-  generate(*a, prompt(700, 3));
-  a->kv_store()->flush();
-  generate(*a, prompt(700, 4));
-  a->kv_store()->flush();
-  EXPECT_LE(states_in(dir_ / "kv").size(), 1u);
+  const auto A = prompt(700, 3), B = prompt(700, 4), C = prompt(700, 6), D = prompt(700, 7);
+  const auto step = [] { std::this_thread::sleep_for(std::chrono::milliseconds(30)); };  // distinct mtimes
+  std::uintmax_t one = 0;
+  {
+    auto e = engine(true);
+    generate(*e, A);
+    e->kv_store()->flush();
+    ASSERT_EQ(states_in(dir_ / "kv").size(), 1u);
+    one = fs::file_size(states_in(dir_ / "kv")[0]);
+  }
+  const auto has = [&](const std::vector<TokenId>& ids) {  // is the 640-token state of `ids` stored?
+    auto probe = engine(false);
+    KvStore store(dir_ / "kv", *checkpoint_fingerprint(ck_), 1ull << 40);
+    return store.find(ids, 0, probe->model().new_state()).has_value();
+  };
+  auto e = engine(true, one * 5 / 2);  // room for two states
+  step();
+  generate(*e, B);
+  e->kv_store()->flush();
+  step();
+  auto reuse = engine(true, one * 5 / 2);  // a new process uses A: A becomes the most recent
+  EXPECT_EQ(generate(*reuse, A).second.reused_tokens, 640);
+  step();
+  generate(*e, C);
+  e->kv_store()->flush();
+  EXPECT_EQ(states_in(dir_ / "kv").size(), 2u);
+  EXPECT_FALSE(has(B)) << "the least recently used went";
+  EXPECT_TRUE(has(A));
+  EXPECT_TRUE(has(C));
+  // A state bigger than half the budget is not written at all (it would flush everything).
+  auto tight = engine(true, one);
+  generate(*tight, D);
+  tight->kv_store()->flush();
+  EXPECT_FALSE(has(D));
 }
 
 TEST_F(KvStoreTest, ForeignAndTruncatedBytesAreRefused) {
