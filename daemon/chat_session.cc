@@ -1,6 +1,7 @@
 // The interactive terminal session (see chat_session.h).
 #include "daemon/chat_session.h"
 
+#include "daemon/line_editor.h"
 #include "daemon/session_client.h"
 #include "daemon/user_config.h"
 #include "engine/remote/remote_backend.h"
@@ -49,32 +50,6 @@ void print_diff(const Json& args) {
   for (std::string l; std::getline(in, l);) {
     const char* color = l.starts_with("+") ? kGreen : l.starts_with("-") ? kRed : kDim;
     std::printf("  %s%s%s\n", color, l.c_str(), kReset);
-  }
-}
-
-// One line from the terminal. Ctrl-C drops what was typed; with `interruptible` it ends
-// the read (false), which an approval prompt takes as "no".
-bool read_line(std::string& line, bool interruptible = false) {
-  line.clear();
-  char c;
-  while (true) {
-    const ssize_t n = ::read(STDIN_FILENO, &c, 1);
-    if (n == 1) {
-      if (c == '\n') return true;
-      line += c;
-      continue;
-    }
-    if (n < 0 && errno == EINTR && interruptible) {
-      std::printf("\n");
-      return false;
-    }
-    if (n < 0 && errno == EINTR) {  // Ctrl-C at the prompt: drop what was typed
-      line.clear();
-      std::printf("\n(/quit leaves)\n› ");
-      std::fflush(stdout);
-      continue;
-    }
-    return !line.empty();  // EOF
   }
 }
 
@@ -217,14 +192,14 @@ int run_chat(const ChatOptions& o) {
   sa.sa_handler = on_sigint;  // no SA_RESTART: a read at the prompt returns EINTR
   sigaction(SIGINT, &sa, nullptr);
 
+  LineEditor editor;
   // Approval answers: yes, no, or always for this tool (the daemon remembers it).
   const auto answer_approval = [&](const Json& e) {
-    std::printf("\n%sallow %s%s %s? [y]es / [n]o / [a]lways for %s: ", kCyan, e.value("name", "").c_str(), kReset,
+    std::printf("\n%sallow %s%s %s? [y]es / [n]o / [a]lways for %s\n", kCyan, e.value("name", "").c_str(), kReset,
                 safe_dump(e.value("arguments", Json::object())).substr(0, 300).c_str(), e.value("name", "").c_str());
-    std::fflush(stdout);
     std::string answer;
     g_in_turn = false;  // a Ctrl-C here answers no, and does not cancel the turn
-    const bool got = read_line(answer, /*interruptible=*/true);
+    const bool got = editor.read("answer › ", answer) == LineEditor::Result::kLine;
     g_in_turn = true;
     const std::string decision = !got ? "no" : (answer == "a" || answer == "always") ? "always" : (answer == "y" || answer == "yes") ? "yes" : "no";
     // Another client may have answered first; then this one is moot.
@@ -279,11 +254,15 @@ int run_chat(const ChatOptions& o) {
 
   std::printf("seek chat on %s (%s). /help for commands.\n", repo.c_str(), flags.backend.c_str());
   while (true) {
-    std::printf("› ");
-    std::fflush(stdout);
     std::string line;
-    if (!read_line(line)) break;
+    const LineEditor::Result got = editor.read("› ", line);
+    if (got == LineEditor::Result::kEof) break;
+    if (got == LineEditor::Result::kInterrupted) {  // Ctrl-C at the prompt drops the line only
+      std::printf("%s(/quit leaves)%s\n", kDim, kReset);
+      continue;
+    }
     if (line.empty()) continue;
+    editor.remember(line);
     if (line == "/quit" || line == "/exit") break;
     if (line == "/help") {
       std::printf("/mode chat|thinking|max  /model NAME  /resume ID  /sessions  /diff  /undo  /fold  /reasoning  /quit\n");

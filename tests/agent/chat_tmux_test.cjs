@@ -1,6 +1,7 @@
 // `seek chat` in a real terminal (tmux): type a task, approve an edit at the prompt, see it
 // as a coloured diff and the file change; cancel a slow turn with Ctrl-C (the session goes
-// on); /diff and /undo; quit with /quit; then --last resumes the same transcript.
+// on); /diff and /undo; line editing and history; quit with /quit; then --last resumes the
+// same transcript.
 //   node tests/agent/chat_tmux_test.cjs SEEK_BINARY
 'use strict';
 const assert = require('node:assert/strict');
@@ -85,6 +86,16 @@ function chunk(delta, finish = null) {
     tmux('send-keys', '-t', 'chat', '/undo', 'Enter');
     await waitFor(/restored/, 'undo');
     assert.match(fs.readFileSync(path.join(repo, 'calc.py'), 'utf8'), /return a - b/);
+
+    // Line editing and history, as in a shell.
+    tmux('send-keys', '-t', 'chat', '-l', 'hello wrld');
+    tmux('send-keys', '-t', 'chat', 'Left', 'Left', 'Left', 'o');
+    await waitFor(/› hello world\s*$/, 'editing in the middle of the line');
+    tmux('send-keys', '-t', 'chat', 'C-u', 'Up');
+    await waitFor(/› \/undo\s*$/, 'the last line from the history');
+    tmux('send-keys', '-t', 'chat', 'Up');
+    await waitFor(/› now do something slow\s*$/, 'an older line');
+    tmux('send-keys', '-t', 'chat', 'Down', 'Down', 'C-u');
     tmux('send-keys', '-t', 'chat', '/quit', 'Enter');
     await waitFor(/EXIT:0/, 'a clean exit');
     const sessionId = /session ([0-9a-f]+-[0-9a-f]+)/.exec(screen())[1];

@@ -1,0 +1,178 @@
+// Terminal line editing for seek chat (see line_editor.h).
+#include "daemon/line_editor.h"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace seek::daemon {
+namespace {
+
+// Byte offsets of UTF-8 character starts: the cursor moves by characters, not bytes.
+std::size_t prev_char(const std::string& s, std::size_t at) {
+  if (at == 0) return 0;
+  --at;
+  while (at > 0 && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+  return at;
+}
+std::size_t next_char(const std::string& s, std::size_t at) {
+  if (at >= s.size()) return s.size();
+  ++at;
+  while (at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) ++at;
+  return at;
+}
+std::size_t columns(const std::string& s, std::size_t from, std::size_t to) {
+  std::size_t n = 0;
+  for (std::size_t i = from; i < to; i = next_char(s, i)) ++n;
+  return n;
+}
+
+void redraw(const std::string& prompt, const std::string& line, std::size_t cursor) {
+  // Back to the line start, prompt and text, clear the rest, then put the cursor in place.
+  std::string out = "\r" + prompt + line + "\x1b[K";
+  const std::size_t back = columns(line, cursor, line.size());
+  if (back > 0) out += "\x1b[" + std::to_string(back) + "D";
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+// Reads one byte; false at the end of input. EINTR (a signal) is reported as `interrupted`.
+bool read_byte(char& c, bool& interrupted) {
+  while (true) {
+    const ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n == 1) return true;
+    if (n < 0 && errno == EINTR) {
+      interrupted = true;
+      return false;
+    }
+    return false;
+  }
+}
+
+}  // namespace
+
+void LineEditor::remember(const std::string& line) {
+  if (line.find_first_not_of(" \t") == std::string::npos) return;
+  if (!history_.empty() && history_.back() == line) return;
+  history_.push_back(line);
+  if (history_.size() > 1000) history_.erase(history_.begin());
+}
+
+LineEditor::Result LineEditor::read_plain(std::string& line) {
+  line.clear();
+  char c;
+  while (true) {
+    bool interrupted = false;
+    if (!read_byte(c, interrupted)) return interrupted ? Result::kInterrupted : (line.empty() ? Result::kEof : Result::kLine);
+    if (c == '\n') return Result::kLine;
+    line += c;
+  }
+}
+
+LineEditor::Result LineEditor::read(const std::string& prompt, std::string& line) {
+  termios saved{};
+  if (!::isatty(STDIN_FILENO) || ::tcgetattr(STDIN_FILENO, &saved) != 0) {
+    std::fputs(prompt.c_str(), stdout);
+    std::fflush(stdout);
+    return read_plain(line);
+  }
+  termios raw = saved;
+  raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO | ISIG | IEXTEN);
+  raw.c_iflag &= ~static_cast<tcflag_t>(IXON | ICRNL);
+  raw.c_cc[VMIN] = 1;
+  raw.c_cc[VTIME] = 0;
+  ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+  struct Restore {  // cooked again however this returns
+    termios mode;
+    ~Restore() { ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &mode); }
+  } restore{saved};
+
+  line.clear();
+  std::size_t cursor = 0;
+  std::size_t browsing = history_.size();  // history_.size(): the line being typed
+  std::string typed;                       // kept while browsing the history
+  redraw(prompt, line, cursor);
+  while (true) {
+    char c;
+    bool interrupted = false;
+    if (!read_byte(c, interrupted)) {
+      std::fputs("\r\n", stdout);
+      return interrupted ? Result::kInterrupted : (line.empty() ? Result::kEof : Result::kLine);
+    }
+    switch (c) {
+      case '\r':
+      case '\n':
+        std::fputs("\r\n", stdout);
+        std::fflush(stdout);
+        return Result::kLine;
+      case 3:  // Ctrl-C
+        std::fputs("^C\r\n", stdout);
+        std::fflush(stdout);
+        line.clear();
+        return Result::kInterrupted;
+      case 4:  // Ctrl-D: end of input on an empty line, else delete forward
+        if (line.empty()) {
+          std::fputs("\r\n", stdout);
+          return Result::kEof;
+        }
+        line.erase(cursor, next_char(line, cursor) - cursor);
+        break;
+      case 127:
+      case 8:  // Backspace
+        if (cursor > 0) {
+          const std::size_t from = prev_char(line, cursor);
+          line.erase(from, cursor - from);
+          cursor = from;
+        }
+        break;
+      case 1: cursor = 0; break;              // Ctrl-A
+      case 5: cursor = line.size(); break;    // Ctrl-E
+      case 11: line.erase(cursor); break;     // Ctrl-K
+      case 21:                                // Ctrl-U
+        line.erase(0, cursor);
+        cursor = 0;
+        break;
+      case 23: {  // Ctrl-W: the word before the cursor
+        std::size_t from = cursor;
+        while (from > 0 && line[from - 1] == ' ') --from;
+        while (from > 0 && line[from - 1] != ' ') --from;
+        line.erase(from, cursor - from);
+        cursor = from;
+        break;
+      }
+      case 27: {  // an escape sequence: arrows, Home/End, Delete
+        char a = 0, b = 0;
+        if (!read_byte(a, interrupted) || (a != '[' && a != 'O') || !read_byte(b, interrupted)) break;
+        if (b >= '0' && b <= '9') {  // "\x1b[3~" and friends
+          char tilde = 0;
+          if (!read_byte(tilde, interrupted) || tilde != '~') break;
+          if (b == '3') line.erase(cursor, next_char(line, cursor) - cursor);
+          if (b == '1' || b == '7') cursor = 0;
+          if (b == '4' || b == '8') cursor = line.size();
+          break;
+        }
+        if (b == 'C') cursor = next_char(line, cursor);
+        if (b == 'D') cursor = prev_char(line, cursor);
+        if (b == 'H') cursor = 0;
+        if (b == 'F') cursor = line.size();
+        if ((b == 'A' && browsing > 0) || (b == 'B' && browsing < history_.size())) {
+          if (browsing == history_.size()) typed = line;
+          browsing += b == 'A' ? -1 : 1;
+          line = browsing == history_.size() ? typed : history_[browsing];
+          cursor = line.size();
+        }
+        break;
+      }
+      default:
+        if (static_cast<unsigned char>(c) >= 32) {
+          line.insert(cursor, 1, c);
+          ++cursor;
+        }
+    }
+    redraw(prompt, line, cursor);
+  }
+}
+
+}  // namespace seek::daemon
