@@ -417,7 +417,8 @@ class GitCommit : public GitTool {
   GitCommit(std::shared_ptr<const Workspace> ws, OutputLimits limits)
       : GitTool(std::move(ws), limits, "git_commit", true,
                 object_schema("Commit what is staged, with the given message. all: first stage every change to "
-                              "tracked files (git commit -a).",
+                              "tracked files (git commit -a). With nothing staged, every change in the work tree is "
+                              "staged first (git add -A; ignored files stay out).",
                               {{"message", {{"type", "string"}}}, {"all", {{"type", "boolean"}}}}, {"message"})) {}
 
  protected:
@@ -443,8 +444,23 @@ class GitCommit : public GitTool {
     Object head;
     const bool has_head = git_revparse_single(head.out(), repo, "HEAD") == 0 &&
                           git_commit_lookup(parent.out(), repo, git_object_id(head.get())) == 0;
-    if (has_head && git_oid_equal(git_tree_id(tree.get()), git_commit_tree_id(parent.get()))) {
-      return make_error(ErrorCode::kInvalidArgument, "nothing is staged (use git_add first, or all: true)");
+    std::string staged_note;
+    const bool nothing_staged =
+        has_head ? git_oid_equal(git_tree_id(tree.get()), git_commit_tree_id(parent.get())) : git_index_entrycount(index.get()) == 0;
+    if (nothing_staged) {
+      // Nothing staged: an agent that asks to commit means its work, so stage all of it.
+      char star[] = "*";
+      char* specs[] = {star};
+      git_strarray everything{specs, 1};
+      if (git_index_add_all(index.get(), &everything, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) != 0 ||
+          git_index_update_all(index.get(), &everything, nullptr, nullptr) != 0 || git_index_write(index.get()) != 0 ||
+          git_index_write_tree(&tree_id, index.get()) != 0 || git_tree_lookup(tree.out(), repo, &tree_id) != 0) {
+        return make_error(ErrorCode::kInternal, last_git_error("staging the work tree"));
+      }
+      if (has_head ? git_oid_equal(git_tree_id(tree.get()), git_commit_tree_id(parent.get())) : git_index_entrycount(index.get()) == 0) {
+        return make_error(ErrorCode::kInvalidArgument, "nothing to commit: the work tree matches HEAD");
+      }
+      staged_note = " (nothing was staged: every change in the work tree was)";
     }
     Signature signature;
     if (git_signature_default(signature.out(), repo) != 0 && git_signature_now(signature.out(), "seek", "seek@localhost") != 0) {
@@ -455,7 +471,7 @@ class GitCommit : public GitTool {
                           tree.get(), has_head ? 1 : 0, parents) != 0) {
       return make_error(ErrorCode::kInternal, last_git_error("commit"));
     }
-    return fmt::format("committed {}: {}\n", short_id(&commit_id), message.substr(0, message.find('\n')));
+    return fmt::format("committed {}: {}{}\n", short_id(&commit_id), message.substr(0, message.find('\n')), staged_note);
   }
 };
 

@@ -75,11 +75,19 @@ TEST_F(GitTools, StatusDiffAddCommitLogShow) {
   // all: stages every change to tracked files first (git commit -a), never untracked ones.
   write("a.txt", "changed again\n");
   write("untracked.txt", "u\n");
-  EXPECT_TRUE(call("git_commit", {{"message", "not staged"}}).is_error);
   auto all = call("git_commit", {{"message", "third"}, {"all", true}});
   EXPECT_FALSE(all.is_error) << all.text;
   EXPECT_EQ(git({"show", "--format=", "--name-only", "HEAD"}), "a.txt\n");
   EXPECT_EQ(git({"status", "--porcelain"}), "?? untracked.txt\n");
+  // Nothing staged: the whole work tree is (git add -A), and the output says so.
+  write(".gitignore", "*.log\n");
+  write("debug.log", "noise\n");
+  auto everything = call("git_commit", {{"message", "fourth"}});
+  EXPECT_FALSE(everything.is_error) << everything.text;
+  EXPECT_NE(everything.text.find("nothing was staged"), std::string::npos) << everything.text;
+  EXPECT_EQ(git({"show", "--format=", "--name-only", "HEAD"}), ".gitignore\nuntracked.txt\n");
+  EXPECT_EQ(git({"status", "--porcelain"}), "") << "the ignored file stays out";
+  EXPECT_TRUE(call("git_commit", {{"message", "nothing"}}).is_error) << "a clean tree has nothing to commit";
 }
 
 TEST_F(GitTools, BranchCreateAndSwitchSafely) {
