@@ -30,6 +30,33 @@ tools::ApprovalRequest approval_request(const tools::ToolHandler* handler, const
   return request;
 }
 
+// Argument names other agents' tools taught models (Claude Code's file_path and
+// old_str/new_str, cmd, filename...), renamed to ours when our schema has the usual name
+// and the call lacks it. A model (or a scripted client) written for another agent then
+// still works; the renamed call is what runs and what the approval rules see.
+void normalize_argument_names(const Json& schema, Json& args) {
+  static const std::pair<const char*, std::vector<const char*>> kAliases[] = {
+      {"path", {"file_path", "filepath", "filename", "file", "target_file"}},
+      {"old_string", {"old_str", "old_text", "search"}},
+      {"new_string", {"new_str", "new_text", "replace"}},
+      {"command", {"cmd", "shell_command"}},
+      {"patch", {"diff", "input"}},
+      {"content", {"contents", "text", "file_text"}},
+  };
+  if (!schema.contains("properties") || !schema["properties"].is_object()) return;
+  const Json& properties = schema["properties"];
+  for (const auto& [ours, others] : kAliases) {
+    if (!properties.contains(ours) || args.contains(ours)) continue;
+    for (const char* other : others) {
+      if (args.contains(other) && !properties.contains(other)) {
+        args[ours] = std::move(args[other]);
+        args.erase(other);
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view done_status(RunStatus status) {
@@ -102,6 +129,7 @@ Json AgentLoop::run_tool(const engine::ToolCall& call, const EventSink& emit, bo
     return reply(fmt::format("error: the arguments of {} are not a JSON object: {}", call.name, call.arguments), true);
   }
   const tools::ToolHandler* handler = tools_.find(call.name);
+  if (handler) normalize_argument_names(handler->schema(), args);
   const tools::ApprovalRequest request = approval_request(handler, call.name, args);
   auto verdict = policy_.decide(request);
   std::string how = "rules";

@@ -235,5 +235,31 @@ TEST(AgentLoop, HooksBlockAndGiveFeedback) {
   EXPECT_EQ(denial["decided_by"], "hook");
 }
 
+// Argument names other agents taught models reach our tools under our names.
+TEST(AgentLoop, ForeignArgumentNamesAreRenamedToOurs) {
+  class EditLike final : public tools::ToolHandler {
+   public:
+    std::string name() const override { return "edit"; }
+    Json schema() const override {
+      return {{"type", "object"},
+              {"properties", {{"path", {{"type", "string"}}}, {"old_string", {{"type", "string"}}}, {"new_string", {{"type", "string"}}}}}};
+    }
+    bool is_mutating() const override { return false; }
+    Result<tools::ToolOutput> handle(const tools::ToolInvocation& call) override {
+      seen = call.arguments;
+      return tools::ToolOutput{"ok", false};
+    }
+    Json seen;
+  };
+  Fixture f;
+  auto tool = std::make_unique<EditLike>();
+  EditLike* edit = tool.get();
+  (void)f.registry.add(std::move(tool));
+  ScriptedChat chat({call("edit", R"({"file_path":"a.py","old_str":"x","new_str":"y","path_hint":1})"), say("done")});
+  Json transcript = Json::array();
+  EXPECT_EQ(f.run(chat, {}, transcript).status, RunStatus::kCompleted);
+  EXPECT_EQ(edit->seen, Json::parse(R"({"path":"a.py","old_string":"x","new_string":"y","path_hint":1})"));
+}
+
 }  // namespace
 }  // namespace seek::agent
