@@ -76,6 +76,7 @@ void LspServer::bind_methods() {
           {"completionProvider", {{"resolveProvider", false}, {"triggerCharacters", json::array()}}},
           {"executeCommandProvider",
            {{"commands", session_methods_ ? json{"seek.status", "seek.agent.start", "seek.agent.cancel"} : json{"seek.status"}}}},
+          {"codeActionProvider", session_methods_ != nullptr},
           {"experimental", {{"seekSessions", session_methods_ != nullptr}}}}},
         {"serverInfo", {{"name", info_.name}, {"version", info_.version}}},
     });
@@ -142,6 +143,49 @@ void LspServer::bind_methods() {
                   {"completionsShown", shown_.load()},
                   {"completionsPartiallyAccepted", partially_accepted_.load()},
                   {"version", info_.version}});
+  });
+  // Code actions hand the code at hand to the agent: "fix" with the diagnostics there, or
+  // "ask" about the selection. Each is a seek.agent.start command (the session runs in the
+  // daemon and the client watches it).
+  table_.raw_request("textDocument/codeAction", [this](const json& params, Reply reply) {
+    json actions = json::array();
+    if (!session_methods_ || !params.is_object() || !params.contains("textDocument") || !params.contains("range")) {
+      reply.result(actions);
+      return;
+    }
+    const std::string uri = params["textDocument"].value("uri", "");
+    Range range;
+    try {
+      range = params["range"].get<Range>();
+    } catch (const json::exception& e) {
+      reply.error(RpcErrorCode::kInvalidParams, e.what());
+      return;
+    }
+    const std::string where = fmt::format("{}:{}", display_path(uri), range.start.line + 1);
+    std::string problems;
+    if (params.contains("context") && params["context"].is_object() && params["context"].contains("diagnostics") &&
+        params["context"]["diagnostics"].is_array()) {
+      for (const json& d : params["context"]["diagnostics"]) {
+        if (d.is_object() && d.contains("message") && d["message"].is_string()) problems += "\n- " + d["message"].get<std::string>();
+      }
+    }
+    std::string code;
+    if (auto doc = documents_.find(uri); doc != documents_.end()) {
+      const std::size_t begin = doc->second.offset({range.start.line, 0}, encoding_);
+      const std::size_t end = doc->second.offset({range.end.line + 1, 0}, encoding_);
+      if (end > begin) code = doc->second.text().substr(begin, std::min<std::size_t>(end - begin, 4000));
+    }
+    const auto action = [&](const std::string& title, const std::string& task) {
+      actions.push_back({{"title", title},
+                         {"kind", problems.empty() ? "refactor" : "quickfix"},
+                         {"command", {{"title", title}, {"command", "seek.agent.start"}, {"arguments", json::array({{{"task", task}}})}}}});
+    };
+    if (!problems.empty()) {
+      action("seek: fix with the agent", "Fix the problem reported at " + where + ":" + problems + "\n\nThe code there:\n" + code);
+    }
+    action("seek: ask the agent about this code",
+           "Explain the code at " + where + " and what could be better in it. Do not edit files.\n\n" + code);
+    reply.result(actions);
   });
   table_.request<ExecuteCommandParams>("workspace/executeCommand", [this](ExecuteCommandParams p, Reply reply) {
     if (session_methods_ &&

@@ -154,6 +154,16 @@ const toolCall = (id, name, args) => chunk({ tool_calls: [{ index: 0, id, type: 
     await assert.rejects(again.c.sendRequest('seek/session/create', { backend: 'openai' }), /repo/);
     await assert.rejects(again.c.sendRequest('seek/session/open', { id, watch: 'yes' }), (e) => e.code === -32602);
     await assert.rejects(again.c.sendRequest('seek/session/create', { repo, backend: 'openai', watcher: 3 }), (e) => e.code === -32602);
+    // Code actions hand the code at hand to the agent as seek.agent.start commands.
+    const uri = 'file://' + path.join(fs.realpathSync(repo), 'calc.py');
+    again.c.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: 'def add(a, b):\n    return a - b\n' } });
+    const actions = await again.c.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } },
+      context: { diagnostics: [{ range: { start: { line: 1, character: 4 }, end: { line: 1, character: 16 } }, message: 'test_add fails: 2 + 3 gave -1' }] } });
+    assert.equal(actions.length, 2);
+    assert.equal(actions[0].kind, 'quickfix');
+    assert.equal(actions[0].command.command, 'seek.agent.start');
+    assert.match(actions[0].command.arguments[0].task, /calc\.py:2[\s\S]*2 \+ 3 gave -1[\s\S]*return a - b/);
+
     // Clients without custom requests start the agent through workspace/executeCommand.
     const started = await again.c.sendRequest('workspace/executeCommand', { command: 'seek.agent.start',
       arguments: [{ task: 'say done', repo, backend: 'openai', base_url: baseUrl, model: 'scripted', approval: 'never' }] });
