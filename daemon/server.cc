@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -172,10 +173,27 @@ void Server::stop() {
 
 }  // namespace
 
+// A background daemon writes to daemon.log (its stdout and stderr). Past 8 MiB the log is
+// kept as daemon.log.1 and a fresh one started; only the lock holder does this, and only
+// when its output really is that file (not a terminal).
+static void rotate_log(const std::filesystem::path& log) {
+  struct stat file{}, out{};
+  if (::stat(log.c_str(), &file) != 0 || ::fstat(STDOUT_FILENO, &out) != 0) return;
+  if (file.st_ino != out.st_ino || file.st_dev != out.st_dev || file.st_size < (8 << 20)) return;
+  const std::string old = log.string() + ".1";
+  if (::rename(log.c_str(), old.c_str()) != 0) return;
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  ::dup2(fd, STDOUT_FILENO);
+  ::dup2(fd, STDERR_FILENO);
+  ::close(fd);
+}
+
 Status run_daemon(const ServerOptions& options) {
   SEEK_RETURN_IF_ERROR(ensure_private_dir(options.paths.dir));
   SEEK_RETURN_IF_ERROR(check_socket_path(options.paths.socket));
   SEEK_ASSIGN_OR_RETURN(InstanceLock lock, InstanceLock::acquire(options.paths.lock));
+  rotate_log(options.paths.log);
 
   // The model every LSP session shares, loaded when the first session needs it: start-up
   // stays instant (concurrent starts settle on the lock and the socket at once).

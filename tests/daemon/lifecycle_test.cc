@@ -54,6 +54,17 @@ TEST_F(DaemonTest, StartStatusStop) {
   EXPECT_FALSE(std::filesystem::exists(socket_path())) << "a clean stop removes the socket";
 }
 
+// A background daemon's log past 8 MiB is kept as daemon.log.1 when the daemon starts.
+TEST_F(DaemonTest, StartRotatesABigLog) {
+  std::filesystem::create_directories(seek_dir());
+  std::filesystem::permissions(seek_dir(), std::filesystem::perms::owner_all);
+  std::ofstream(seek_dir() / "daemon.log") << std::string(9 << 20, 'x');
+  ASSERT_EQ(seek({"daemon", "start"}).exit_code, 0);
+  EXPECT_EQ(std::filesystem::file_size(seek_dir() / "daemon.log.1"), std::uintmax_t{9 << 20});
+  EXPECT_LT(std::filesystem::file_size(seek_dir() / "daemon.log"), std::uintmax_t{1 << 20});
+  EXPECT_EQ(seek({"daemon", "stop"}).exit_code, 0);
+}
+
 TEST_F(DaemonTest, SecondStartSaysAlreadyRunningAndStartsNoOther) {
   const pid_t pid = start_daemon();
   ASSERT_GT(pid, 0);
