@@ -2,6 +2,8 @@
 // model that writes the format it saw most often still edits files. Line numbers in the hunk
 // headers are not trusted: each hunk's old lines are found in the file, in order, with the
 // same whitespace tolerance as the envelope format.
+#include <cctype>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +33,26 @@ std::string diff_path(std::string_view raw) {
   if (raw == "/dev/null") return "";
   if (raw.size() > 2 && (raw.starts_with("a/") || raw.starts_with("b/"))) raw.remove_prefix(2);
   return std::string(raw);
+}
+
+// The line counts of "@@ -a,b +c,d @@" (b and d default to 1), when the header has them.
+std::optional<std::pair<std::size_t, std::size_t>> hunk_counts(const std::string& header) {
+  std::size_t old_count = 1, new_count = 1;
+  const auto read = [&](char sign, std::size_t& count) {
+    const std::size_t at = header.find(sign, 2);
+    if (at == std::string::npos || at + 1 >= header.size() || !std::isdigit(static_cast<unsigned char>(header[at + 1]))) return false;
+    std::size_t i = at + 1;
+    while (i < header.size() && std::isdigit(static_cast<unsigned char>(header[i]))) ++i;
+    if (i < header.size() && header[i] == ',') {
+      std::size_t j = i + 1;
+      if (j >= header.size() || !std::isdigit(static_cast<unsigned char>(header[j]))) return false;
+      count = 0;
+      for (; j < header.size() && std::isdigit(static_cast<unsigned char>(header[j])); ++j) count = count * 10 + static_cast<std::size_t>(header[j] - '0');
+    }
+    return true;
+  };
+  if (!read('-', old_count) || !read('+', new_count)) return std::nullopt;
+  return std::make_pair(old_count, new_count);
 }
 
 Error diff_error(std::size_t line, const std::string& why) {
@@ -69,10 +91,18 @@ Result<std::vector<PatchOperation>> parse_unified_diff(std::string_view text) {
       const std::size_t at = i++;
       if (lines[at].find("@@", 2) == std::string::npos) return diff_error(at, "a hunk header must look like '@@ -1,3 +1,4 @@'");
       PatchChunk chunk;
-      while (i < lines.size() && !lines[i].starts_with("@@") && !(lines[i].starts_with("--- ") && i + 1 < lines.size() &&
-                                                                   lines[i + 1].starts_with("+++ "))) {
+      // With counts in the header, exactly that many lines belong to the hunk, so a removed
+      // line that reads "-- x" ("--- x" in the diff) is not taken for a file header.
+      const auto counts = hunk_counts(lines[at]);
+      std::size_t old_left = counts ? counts->first : 0, new_left = counts ? counts->second : 0;
+      while (i < lines.size()) {
         const std::string& l = lines[i];
-        if (l.starts_with("diff ")) break;
+        if (counts) {
+          if (old_left == 0 && new_left == 0 && !l.starts_with("\\")) break;
+        } else if (l.starts_with("@@") || l.starts_with("diff ") ||
+                   (l.starts_with("--- ") && i + 1 < lines.size() && lines[i + 1].starts_with("+++ "))) {
+          break;
+        }
         if (l.starts_with("\\")) {  // "\ No newline at end of file"
           ++i;
           continue;
@@ -82,10 +112,14 @@ Result<std::vector<PatchOperation>> parse_unified_diff(std::string_view text) {
         if (tag == ' ') {
           chunk.old_lines.push_back(body);
           chunk.new_lines.push_back(body);
+          old_left -= old_left > 0;
+          new_left -= new_left > 0;
         } else if (tag == '-') {
           chunk.old_lines.push_back(body);
+          old_left -= old_left > 0;
         } else if (tag == '+') {
           chunk.new_lines.push_back(body);
+          new_left -= new_left > 0;
         } else {
           break;  // prose after the diff
         }

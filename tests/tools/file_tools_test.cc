@@ -235,6 +235,12 @@ TEST_F(FileTools, ApplyPatchTakesUnifiedDiffs) {
   EXPECT_NE(out.text.find("nothing was changed"), std::string::npos) << out.text;
   EXPECT_EQ(slurp(dir_ / "src/main.cc"), before);
   EXPECT_TRUE(call("apply_patch", {{"patch", "--- a/../outside\n+++ b/../outside\n@@ -1 +1 @@\n-a\n+b\n"}}).is_error);
+  // With counts in the hunk header, a removed "-- x" line (diff "--- x") and an added "++ y"
+  // line (diff "+++ y") are lines of the hunk, not a file header.
+  write(dir_ / "q.sql", "select 1;\n-- old note\nselect 2;\n");
+  out = call("apply_patch", {{"patch", "--- a/q.sql\n+++ b/q.sql\n@@ -1,3 +1,3 @@\n select 1;\n--- old note\n+++ new note\n select 2;\n"}});
+  EXPECT_FALSE(out.is_error) << out.text;
+  EXPECT_EQ(slurp(dir_ / "q.sql"), "select 1;\n++ new note\nselect 2;\n");
   EXPECT_TRUE(call("apply_patch", {{"patch", "--- a/.git/config\n+++ b/.git/config\n@@ -1 +1 @@\n-a\n+b\n"}}).is_error);
 }
 
