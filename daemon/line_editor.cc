@@ -83,10 +83,10 @@ LineEditor::Result LineEditor::read(const std::string& prompt, std::string& line
   raw.c_iflag &= ~static_cast<tcflag_t>(IXON | ICRNL);
   raw.c_cc[VMIN] = 1;
   raw.c_cc[VTIME] = 0;
-  ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+  ::tcsetattr(STDIN_FILENO, TCSANOW, &raw);  // NOW: what was typed ahead stays
   struct Restore {  // cooked again however this returns
     termios mode;
-    ~Restore() { ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &mode); }
+    ~Restore() { ::tcsetattr(STDIN_FILENO, TCSANOW, &mode); }  // a pasted rest stays
   } restore{saved};
 
   line.clear();
@@ -145,12 +145,15 @@ LineEditor::Result LineEditor::read(const std::string& prompt, std::string& line
       case 27: {  // an escape sequence: arrows, Home/End, Delete
         char a = 0, b = 0;
         if (!read_byte(a, interrupted) || (a != '[' && a != 'O') || !read_byte(b, interrupted)) break;
-        if (b >= '0' && b <= '9') {  // "\x1b[3~" and friends
-          char tilde = 0;
-          if (!read_byte(tilde, interrupted) || tilde != '~') break;
-          if (b == '3') line.erase(cursor, next_char(line, cursor) - cursor);
-          if (b == '1' || b == '7') cursor = 0;
-          if (b == '4' || b == '8') cursor = line.size();
+        if (b >= '0' && b <= '9') {  // "\x1b[3~", "\x1b[1;5C" and friends: read up to the final byte
+          std::string params(1, b);
+          char f = 0;
+          while (read_byte(f, interrupted) && !(f >= 0x40 && f <= 0x7E) && params.size() < 16) params += f;
+          if (f == '~' && params == "3") line.erase(cursor, next_char(line, cursor) - cursor);
+          if (f == '~' && (params == "1" || params == "7")) cursor = 0;
+          if (f == '~' && (params == "4" || params == "8")) cursor = line.size();
+          if (f == 'C') cursor = next_char(line, cursor);  // modified arrows move like plain ones
+          if (f == 'D') cursor = prev_char(line, cursor);
           break;
         }
         if (b == 'C') cursor = next_char(line, cursor);

@@ -149,11 +149,13 @@ void LspServer::bind_methods() {
   // daemon and the client watches it).
   table_.raw_request("textDocument/codeAction", [this](const json& params, Reply reply) {
     json actions = json::array();
-    if (!session_methods_ || !params.is_object() || !params.contains("textDocument") || !params.contains("range")) {
+    if (!session_methods_ || !params.is_object() || !params.contains("textDocument") || !params["textDocument"].is_object() ||
+        !params.contains("range")) {
       reply.result(actions);
       return;
     }
-    const std::string uri = params["textDocument"].value("uri", "");
+    const json& text_document = params["textDocument"];
+    const std::string uri = text_document.contains("uri") && text_document["uri"].is_string() ? text_document["uri"].get<std::string>() : "";
     Range range;
     try {
       range = params["range"].get<Range>();
@@ -171,8 +173,9 @@ void LspServer::bind_methods() {
     }
     std::string code;
     if (auto doc = documents_.find(uri); doc != documents_.end()) {
-      const std::size_t begin = doc->second.offset({range.start.line, 0}, encoding_);
-      const std::size_t end = doc->second.offset({range.end.line + 1, 0}, encoding_);
+      constexpr std::int64_t kLastLine = std::int64_t{1} << 40;  // far past any document, no overflow
+      const std::size_t begin = doc->second.offset({std::clamp<std::int64_t>(range.start.line, 0, kLastLine), 0}, encoding_);
+      const std::size_t end = doc->second.offset({std::clamp<std::int64_t>(range.end.line, 0, kLastLine) + 1, 0}, encoding_);
       if (end > begin) code = doc->second.text().substr(begin, std::min<std::size_t>(end - begin, 4000));
     }
     const auto action = [&](const std::string& title, const std::string& task) {
@@ -357,7 +360,11 @@ void LspServer::worker_loop() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    job.work();
+    try {
+      job.work();
+    } catch (const std::exception& e) {  // a bug must not take the editor's server (or the daemon) down
+      std::fprintf(stderr, "seek lsp: internal error in a request: %s\n", e.what());
+    }
     std::lock_guard lock(jobs_mutex_);
     in_flight_.erase(job.id.dump());
   }

@@ -91,8 +91,10 @@ Result<std::vector<HookSpec>> parse_hooks(std::string_view toml_text, const std:
                       source + ":" + std::to_string(error.source().begin.line) + ": " + std::string(error.description()));
   }
   std::vector<HookSpec> hooks;
+  if (!parsed.contains("hooks")) return hooks;
   const toml::array* list = parsed["hooks"].as_array();
-  if (!list) return hooks;
+  // "[hooks]" for "[[hooks]]" would otherwise leave a guard the user counts on silently off.
+  if (!list) return make_error(ErrorCode::kInvalidArgument, source + ": hooks must be an array of tables ([[hooks]])");
   for (std::size_t i = 0; i < list->size(); ++i) {
     const toml::table* t = list->get(i)->as_table();
     const std::string where = source + ": hook " + std::to_string(i + 1);
@@ -107,6 +109,9 @@ Result<std::vector<HookSpec>> parse_hooks(std::string_view toml_text, const std:
     if (hook.command.empty()) return make_error(ErrorCode::kInvalidArgument, where + ": command is required");
     if (const toml::node* tools = t->get("tools")) {
       SEEK_ASSIGN_OR_RETURN(hook.tools, string_list(tools, where + ": tools"));
+    }
+    if (t->contains("timeout_ms") && !(*t)["timeout_ms"].is_integer()) {
+      return make_error(ErrorCode::kInvalidArgument, where + ": timeout_ms must be an integer");
     }
     const std::int64_t ms = (*t)["timeout_ms"].value_or(std::int64_t{10'000});
     if (ms < 1 || ms > 600'000) return make_error(ErrorCode::kInvalidArgument, where + ": timeout_ms must be 1..600000");

@@ -412,13 +412,31 @@ class GitAdd : public GitTool {
   const nlohmann::json* arguments_ = nullptr;
 };
 
+// Untracked, not ignored files of the work tree (repository-relative).
+std::vector<std::string> untracked_files(git_repository* repo) {
+  std::vector<std::string> out;
+  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+  git_status_list* list = nullptr;
+  if (git_status_list_new(&list, repo, &opts) != 0) return out;
+  for (std::size_t i = 0; i < git_status_list_entrycount(list); ++i) {
+    const git_status_entry* e = git_status_byindex(list, i);
+    if ((e->status & GIT_STATUS_WT_NEW) && e->index_to_workdir && e->index_to_workdir->new_file.path) {
+      out.emplace_back(e->index_to_workdir->new_file.path);
+    }
+  }
+  git_status_list_free(list);
+  return out;
+}
+
 class GitCommit : public GitTool {
  public:
   GitCommit(std::shared_ptr<const Workspace> ws, OutputLimits limits)
       : GitTool(std::move(ws), limits, "git_commit", true,
                 object_schema("Commit what is staged, with the given message. all: first stage every change to "
-                              "tracked files (git commit -a). With nothing staged, every change in the work tree is "
-                              "staged first (git add -A; ignored files stay out).",
+                              "tracked files (git commit -a); with nothing staged, that happens too. New files are "
+                              "committed only once git_add staged them.",
                               {{"message", {{"type", "string"}}}, {"all", {{"type", "boolean"}}}}, {"message"})) {}
 
  protected:
@@ -448,19 +466,24 @@ class GitCommit : public GitTool {
     const bool nothing_staged =
         has_head ? git_oid_equal(git_tree_id(tree.get()), git_commit_tree_id(parent.get())) : git_index_entrycount(index.get()) == 0;
     if (nothing_staged) {
-      // Nothing staged: an agent that asks to commit means its work, so stage all of it.
-      char star[] = "*";
-      char* specs[] = {star};
-      git_strarray everything{specs, 1};
-      if (git_index_add_all(index.get(), &everything, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) != 0 ||
-          git_index_update_all(index.get(), &everything, nullptr, nullptr) != 0 || git_index_write(index.get()) != 0 ||
+      // Nothing staged: an agent asking to commit means its changes to the files git tracks
+      // (commit -a). Untracked files stay out: they may be the user's, or secrets; the
+      // output names them, and git_add takes them in.
+      if (git_index_update_all(index.get(), nullptr, nullptr, nullptr) != 0 || git_index_write(index.get()) != 0 ||
           git_index_write_tree(&tree_id, index.get()) != 0 || git_tree_lookup(tree.out(), repo, &tree_id) != 0) {
-        return make_error(ErrorCode::kInternal, last_git_error("staging the work tree"));
+        return make_error(ErrorCode::kInternal, last_git_error("staging tracked changes"));
       }
+      const std::vector<std::string> untracked = untracked_files(repo);
+      std::string untracked_note;
+      for (std::size_t i = 0; i < untracked.size() && i < 20; ++i) untracked_note += (i ? ", " : "") + untracked[i];
+      if (untracked.size() > 20) untracked_note += fmt::format(" and {} more", untracked.size() - 20);
       if (has_head ? git_oid_equal(git_tree_id(tree.get()), git_commit_tree_id(parent.get())) : git_index_entrycount(index.get()) == 0) {
-        return make_error(ErrorCode::kInvalidArgument, "nothing to commit: the work tree matches HEAD");
+        return make_error(ErrorCode::kInvalidArgument, untracked.empty() ? "nothing to commit: the work tree matches HEAD"
+                                                                         : "nothing staged; untracked files (git_add them first): " +
+                                                                               untracked_note);
       }
-      staged_note = " (nothing was staged: every change in the work tree was)";
+      staged_note = " (nothing was staged: changes to tracked files were)";
+      if (!untracked.empty()) staged_note += "\nnot committed, untracked: " + untracked_note;
     }
     Signature signature;
     if (git_signature_default(signature.out(), repo) != 0 && git_signature_now(signature.out(), "seek", "seek@localhost") != 0) {

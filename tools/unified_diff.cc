@@ -89,20 +89,27 @@ Result<std::vector<PatchOperation>> parse_unified_diff(std::string_view text) {
     if (op.kind == PatchOperation::Kind::kUpdate && to != from) op.move_to = to;
     while (i < lines.size() && lines[i].starts_with("@@")) {
       const std::size_t at = i++;
-      if (lines[at].find("@@", 2) == std::string::npos) return diff_error(at, "a hunk header must look like '@@ -1,3 +1,4 @@'");
+      // A bare "@@" (no numbers) is taken too: the line numbers are never trusted anyway.
+      const bool bare = lines[at].find_first_not_of(" \t", 2) == std::string::npos;
+      if (!bare && lines[at].find("@@", 2) == std::string::npos) {
+        return diff_error(at, "a hunk header must look like '@@ -1,3 +1,4 @@'");
+      }
       PatchChunk chunk;
       // With counts in the header, exactly that many lines belong to the hunk, so a removed
       // line that reads "-- x" ("--- x" in the diff) is not taken for a file header.
       const auto counts = hunk_counts(lines[at]);
       std::size_t old_left = counts ? counts->first : 0, new_left = counts ? counts->second : 0;
+      const auto is_boundary = [&](std::size_t k) {
+        return lines[k].starts_with("@@") || lines[k].starts_with("diff ") ||
+               (lines[k].starts_with("--- ") && k + 1 < lines.size() && lines[k + 1].starts_with("+++ "));
+      };
+      bool ended_on_untagged = false;
       while (i < lines.size()) {
         const std::string& l = lines[i];
-        if (counts) {
-          if (old_left == 0 && new_left == 0 && !l.starts_with("\\")) break;
-        } else if (l.starts_with("@@") || l.starts_with("diff ") ||
-                   (l.starts_with("--- ") && i + 1 < lines.size() && lines[i + 1].starts_with("+++ "))) {
-          break;
-        }
+        // Within the header's counts every line is the hunk's; past them (models miscount)
+        // tagged lines still are, up to the next header.
+        const bool promised = counts && (old_left > 0 || new_left > 0);
+        if (!promised && is_boundary(i)) break;
         if (l.starts_with("\\")) {  // "\ No newline at end of file"
           ++i;
           continue;
@@ -120,10 +127,23 @@ Result<std::vector<PatchOperation>> parse_unified_diff(std::string_view text) {
         } else if (tag == '+') {
           chunk.new_lines.push_back(body);
           new_left -= new_left > 0;
+        } else if (promised) {
+          return diff_error(i, "the hunk header promised more lines, but this one starts with none of ' ', '-', '+' "
+                               "(a context line needs its leading space)");
         } else {
-          break;  // prose after the diff
+          ended_on_untagged = true;  // prose after the diff, or a context line that lost its space
+          break;
         }
         ++i;
+      }
+      if (ended_on_untagged) {
+        // Hunk lines after it would be dropped without a word: refuse instead.
+        for (std::size_t k = i; k < lines.size() && !is_boundary(k); ++k) {
+          if (lines[k].starts_with("+") || lines[k].starts_with("-")) {
+            return diff_error(i, "this line has no ' ', '-' or '+', but hunk lines follow it (line " + std::to_string(k + 1) +
+                                     "); a context line needs its leading space");
+          }
+        }
       }
       while (!chunk.old_lines.empty() && !chunk.new_lines.empty() && chunk.old_lines.back().empty() &&
              chunk.new_lines.back().empty() && chunk.old_lines.size() > 1) {

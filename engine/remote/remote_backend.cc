@@ -59,11 +59,15 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
 void apply_chunk(const Json& chunk, ChatResult& result, FunctionRef<void(const ChatEvent&)> sink) {
   if (chunk.contains("usage") && chunk["usage"].is_object()) {
     const Json& u = chunk["usage"];
-    result.usage.prompt_tokens = u.value("prompt_tokens", std::int64_t{0});
-    result.usage.completion_tokens = u.value("completion_tokens", std::int64_t{0});
-    result.usage.total_tokens = u.value("total_tokens", std::int64_t{0});
-    result.usage.cache_hit_tokens = u.value("prompt_cache_hit_tokens", std::int64_t{0});
-    result.usage.cache_miss_tokens = u.value("prompt_cache_miss_tokens", std::int64_t{0});
+    // Servers and proxies send nulls here: a field that is not a number counts as 0.
+    const auto count = [&](const char* key) {
+      return u.contains(key) && u[key].is_number_integer() ? u[key].get<std::int64_t>() : std::int64_t{0};
+    };
+    result.usage.prompt_tokens = count("prompt_tokens");
+    result.usage.completion_tokens = count("completion_tokens");
+    result.usage.total_tokens = count("total_tokens");
+    result.usage.cache_hit_tokens = count("prompt_cache_hit_tokens");
+    result.usage.cache_miss_tokens = count("prompt_cache_miss_tokens");
   }
   if (!chunk.contains("choices") || !chunk["choices"].is_array()) return;
   for (const Json& choice : chunk["choices"]) {
@@ -89,7 +93,8 @@ void apply_chunk(const Json& chunk, ChatResult& result, FunctionRef<void(const C
     }
     if (delta.contains("tool_calls") && delta["tool_calls"].is_array()) {
       for (const Json& call : delta["tool_calls"]) {
-        const int index = call.value("index", 0);
+        if (!call.is_object()) continue;
+        const int index = call.contains("index") && call["index"].is_number_integer() ? call["index"].get<int>() : 0;
         if (index < 0 || index > 1024) continue;
         if (static_cast<std::size_t>(index) >= result.tool_calls.size()) result.tool_calls.resize(static_cast<std::size_t>(index) + 1);
         ToolCall& tc = result.tool_calls[static_cast<std::size_t>(index)];
@@ -186,7 +191,7 @@ Attempt exchange(net::io_context& ioc, Stream& stream, const std::string& host, 
   const bool ok = status >= 200 && status < 300;
   // A server that ignores stream=true answers with one JSON object: taken whole at the end.
   const auto content_type = parser.get()[http::field::content_type];
-  const bool whole_json = ok && std::string_view(content_type.data(), content_type.size()).find("json") != std::string_view::npos;
+  const bool whole_json = ok && std::string_view(content_type.data(), content_type.size()).starts_with("application/json");
   std::string json_text;
   SseDecoder sse;
   std::string error_text;
@@ -228,7 +233,7 @@ Attempt exchange(net::io_context& ioc, Stream& stream, const std::string& host, 
         a.error = make_error(ErrorCode::kInvalidArgument, "the server sent an event that is not JSON");
         return a;
       }
-      if (event.contains("error")) {
+      if (event.contains("error") && !event["error"].is_null()) {
         a.error = make_error(ErrorCode::kInternal, "the server reported: " + event["error"].dump());
         return a;
       }
@@ -242,7 +247,7 @@ Attempt exchange(net::io_context& ioc, Stream& stream, const std::string& host, 
       a.error = make_error(ErrorCode::kInvalidArgument, "the server's reply is not JSON");
       return a;
     }
-    if (reply.contains("error")) {
+    if (reply.contains("error") && !reply["error"].is_null()) {
       a.error = make_error(ErrorCode::kInternal, "the server reported: " + reply["error"].dump());
       return a;
     }

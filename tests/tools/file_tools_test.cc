@@ -241,6 +241,15 @@ TEST_F(FileTools, ApplyPatchTakesUnifiedDiffs) {
   out = call("apply_patch", {{"patch", "--- a/q.sql\n+++ b/q.sql\n@@ -1,3 +1,3 @@\n select 1;\n--- old note\n+++ new note\n select 2;\n"}});
   EXPECT_FALSE(out.is_error) << out.text;
   EXPECT_EQ(slurp(dir_ / "q.sql"), "select 1;\n++ new note\nselect 2;\n");
+  // Miscounted headers still take every hunk line; a context line without its space is an
+  // error, never a silently partial edit.
+  out = call("apply_patch", {{"patch", "--- a/q.sql\n+++ b/q.sql\n@@ -1,1 +1,1 @@\n-select 1;\n+select 10;\n ++ new note\n-select 2;\n+select 20;\n"}});
+  EXPECT_FALSE(out.is_error) << out.text;
+  EXPECT_EQ(slurp(dir_ / "q.sql"), "select 10;\n++ new note\nselect 20;\n");
+  out = call("apply_patch", {{"patch", "--- a/q.sql\n+++ b/q.sql\n@@\n-select 10;\n+select 11;\n++ new note\nselect 20;\n+added\n"}});
+  EXPECT_TRUE(out.is_error) << out.text;
+  EXPECT_NE(out.text.find("leading space"), std::string::npos) << out.text;
+  EXPECT_EQ(slurp(dir_ / "q.sql"), "select 10;\n++ new note\nselect 20;\n");
   EXPECT_TRUE(call("apply_patch", {{"patch", "--- a/.git/config\n+++ b/.git/config\n@@ -1 +1 @@\n-a\n+b\n"}}).is_error);
 }
 

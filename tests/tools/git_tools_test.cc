@@ -79,15 +79,16 @@ TEST_F(GitTools, StatusDiffAddCommitLogShow) {
   EXPECT_FALSE(all.is_error) << all.text;
   EXPECT_EQ(git({"show", "--format=", "--name-only", "HEAD"}), "a.txt\n");
   EXPECT_EQ(git({"status", "--porcelain"}), "?? untracked.txt\n");
-  // Nothing staged: the whole work tree is (git add -A), and the output says so.
-  write(".gitignore", "*.log\n");
-  write("debug.log", "noise\n");
-  auto everything = call("git_commit", {{"message", "fourth"}});
-  EXPECT_FALSE(everything.is_error) << everything.text;
-  EXPECT_NE(everything.text.find("nothing was staged"), std::string::npos) << everything.text;
-  EXPECT_EQ(git({"show", "--format=", "--name-only", "HEAD"}), ".gitignore\nuntracked.txt\n");
-  EXPECT_EQ(git({"status", "--porcelain"}), "") << "the ignored file stays out";
-  EXPECT_TRUE(call("git_commit", {{"message", "nothing"}}).is_error) << "a clean tree has nothing to commit";
+  // Nothing staged: changes to tracked files are committed (commit -a); untracked files are
+  // named, never taken in (they may be the user's, or secrets).
+  write("a.txt", "and again\n");
+  auto tracked = call("git_commit", {{"message", "fourth"}});
+  EXPECT_FALSE(tracked.is_error) << tracked.text;
+  EXPECT_NE(tracked.text.find("not committed, untracked: untracked.txt"), std::string::npos) << tracked.text;
+  EXPECT_EQ(git({"show", "--format=", "--name-only", "HEAD"}), "a.txt\n");
+  auto only_untracked = call("git_commit", {{"message", "nothing tracked changed"}});
+  EXPECT_TRUE(only_untracked.is_error);
+  EXPECT_NE(only_untracked.text.find("git_add them first): untracked.txt"), std::string::npos) << only_untracked.text;
 }
 
 TEST_F(GitTools, BranchCreateAndSwitchSafely) {
