@@ -1,11 +1,14 @@
 // Terminal line editing for seek chat (see line_editor.h).
 #include "daemon/line_editor.h"
 
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 
 namespace seek::daemon {
 namespace {
@@ -51,6 +54,33 @@ bool read_byte(char& c, bool& interrupted) {
   }
 }
 
+// The terminal's cooked mode, for the handlers below: a SIGTERM or SIGHUP (or a crash's
+// terminate) while a line is read must not leave the user's terminal raw.
+termios g_cooked{};
+volatile sig_atomic_t g_raw = 0;
+
+extern "C" void restore_and_reraise(int sig) {
+  if (g_raw) ::tcsetattr(STDIN_FILENO, TCSANOW, &g_cooked);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+void install_restorers() {
+  static bool installed = false;
+  if (installed) return;
+  installed = true;
+  for (int sig : {SIGTERM, SIGHUP, SIGQUIT}) {
+    struct sigaction sa {};
+    sa.sa_handler = restore_and_reraise;
+    ::sigaction(sig, &sa, nullptr);
+  }
+  static const std::terminate_handler previous = std::set_terminate([] {
+    if (g_raw) ::tcsetattr(STDIN_FILENO, TCSANOW, &g_cooked);
+    if (previous) previous();
+    std::abort();
+  });
+}
+
 }  // namespace
 
 void LineEditor::remember(const std::string& line) {
@@ -78,15 +108,21 @@ LineEditor::Result LineEditor::read(const std::string& prompt, std::string& line
     std::fflush(stdout);
     return read_plain(line);
   }
+  g_cooked = saved;
+  install_restorers();
   termios raw = saved;
   raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO | ISIG | IEXTEN);
   raw.c_iflag &= ~static_cast<tcflag_t>(IXON | ICRNL);
   raw.c_cc[VMIN] = 1;
   raw.c_cc[VTIME] = 0;
   ::tcsetattr(STDIN_FILENO, TCSANOW, &raw);  // NOW: what was typed ahead stays
+  g_raw = 1;
   struct Restore {  // cooked again however this returns
     termios mode;
-    ~Restore() { ::tcsetattr(STDIN_FILENO, TCSANOW, &mode); }  // a pasted rest stays
+    ~Restore() {
+      ::tcsetattr(STDIN_FILENO, TCSANOW, &mode);  // a pasted rest stays
+      g_raw = 0;
+    }
   } restore{saved};
 
   line.clear();
