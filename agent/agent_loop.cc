@@ -16,14 +16,8 @@ tools::ApprovalRequest approval_request(const tools::ToolHandler* handler, const
   }
   request.tool = tool;
   request.mutating = handler ? handler->is_mutating() : true;
-  const auto flag = [&](const char* key) { return args.contains(key) && args[key].is_boolean() && args[key].get<bool>(); };
-  if (flag("with_escalated_permissions")) {
-    request.escalated = true;
-    request.escalation = "no sandbox";
-  } else if (flag("network")) {
-    request.escalated = true;
-    request.escalation = "network access";
-  }
+  request.escalation = escalation_of(args);
+  request.escalated = !request.escalation.empty();
   for (const char* key : {"path", "file", "dir"}) {
     if (args.contains(key) && args[key].is_string()) request.paths.push_back(args[key].get<std::string>());
   }
@@ -58,6 +52,21 @@ void normalize_argument_names(const Json& schema, Json& args) {
 }
 
 }  // namespace
+
+std::string escalation_of(const Json& args) {
+  const auto flag = [&](const char* key) { return args.is_object() && args.contains(key) && args[key].is_boolean() && args[key].get<bool>(); };
+  if (flag("with_escalated_permissions")) return "no sandbox";
+  if (flag("network")) return "network access";
+  return "";
+}
+
+Json usage_json(const engine::ChatUsage& usage) {
+  return {{"prompt_tokens", usage.prompt_tokens},
+          {"completion_tokens", usage.completion_tokens},
+          {"total_tokens", usage.total_tokens},
+          {"prompt_cache_hit_tokens", usage.cache_hit_tokens},
+          {"prompt_cache_miss_tokens", usage.cache_miss_tokens}};
+}
 
 std::string_view done_status(RunStatus status) {
   switch (status) {

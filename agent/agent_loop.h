@@ -94,6 +94,13 @@ class AgentLoop {
 
 std::string_view done_status(RunStatus status);  ///< success | failure | cancelled | limit
 
+/// The `usage` object of `done` / `turn_done` events.
+nlohmann::json usage_json(const engine::ChatUsage& usage);
+
+/// What a call's arguments ask beyond the sandbox: "no sandbox", "network access", or ""
+/// (the shell tool's `with_escalated_permissions` and `network` flags).
+std::string escalation_of(const nlohmann::json& arguments);
+
 /// A rough token count of a transcript (UTF-8 bytes / 3.5): enough to decide compaction.
 std::int64_t estimate_tokens(const nlohmann::json& transcript);
 

@@ -66,7 +66,7 @@ class EngineCompletionBackend final : public CompletionBackend {
 Result<std::unique_ptr<CompletionBackend>> make_engine_backend(const std::string& model_dir) {
   SEEK_ASSIGN_OR_RETURN(std::unique_ptr<engine::LocalEngine> engine, engine::LocalEngine::load(model_dir));
   // Prefix states survive restarts: a reopened project completes without re-reading it all.
-  if (auto dir = engine::default_kv_store_dir()) (void)engine->enable_kv_store(*dir, engine::default_kv_store_bytes());
+  engine->enable_default_kv_store();
   return std::unique_ptr<CompletionBackend>(std::make_unique<EngineCompletionBackend>(std::move(engine)));
 }
 

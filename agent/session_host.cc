@@ -1,6 +1,8 @@
 // Sessions hosted by the daemon (see session_host.h).
 #include "agent/session_host.h"
 
+#include <deque>
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -14,14 +16,6 @@ namespace {
 // Events of a running turn kept for watchers that arrive late; beyond these, the oldest go.
 constexpr std::size_t kTurnEventsKept = 20'000;
 constexpr std::size_t kTurnBytesKept = 8u << 20;
-
-// A call asking for more than the sandbox gives (see AgentLoop): "always" never covers it.
-bool escalated(const Json& args) {
-  for (const char* key : {"network", "with_escalated_permissions"}) {
-    if (args.is_object() && args.contains(key) && args[key].is_boolean() && args[key].get<bool>()) return true;
-  }
-  return false;
-}
 
 Error not_found(const std::string& id) { return Error{ErrorCode::kNotFound, fmt::format("no open session {}", id)}; }
 
@@ -38,7 +32,7 @@ struct SessionHost::Live {
   std::thread turn;
   bool running = false;
   std::atomic<bool> cancel{false};
-  Json turn_events = Json::array();
+  std::deque<std::pair<Json, std::size_t>> turn_events;  // the running turn's, with their sizes
   std::size_t turn_bytes = 0;
   std::uint64_t seq = 0;
   std::map<std::uint64_t, Watcher> watchers;
@@ -133,7 +127,9 @@ Result<Json> SessionHost::open(const std::string& id, const Json& secrets, std::
     live.secrets = secrets;
     if (!live.running) live.runtime.reset();  // rebuilt with the new secrets on the next turn
   }
-  Json state = {{"header", live.header}, {"transcript", live.transcript}, {"running", live.running}, {"events", live.turn_events}};
+  Json events = Json::array();
+  for (const auto& [note, bytes] : live.turn_events) events.push_back(note);
+  Json state = {{"header", live.header}, {"transcript", live.transcript}, {"running", live.running}, {"events", std::move(events)}};
   if (watcher) state["watcher"] = add_watcher(live, std::move(*watcher));
   return state;
 }
@@ -173,7 +169,7 @@ Result<std::uint64_t> SessionHost::send(const std::string& id, const std::string
     if (live->turn.joinable()) live->turn.join();  // it emitted turn_done and touches nothing now
     live->running = true;  // from here on, nobody else starts a turn or reconfigures
     live->cancel = false;
-    live->turn_events = Json::array();
+    live->turn_events.clear();
     live->turn_bytes = 0;
   }
   // turn_started is emitted here, so the caller learns where its turn's events begin.
@@ -294,15 +290,15 @@ std::uint64_t SessionHost::emit(Live& live, Json event) {
       // The turn is over the moment its end is announced: a watcher acting on turn_done
       // (send, undo, configure) must find the session idle.
       live.running = false;
-      live.turn_events = Json::array();
+      live.turn_events.clear();
       live.turn_bytes = 0;
     } else {
       const std::size_t bytes = safe_dump(note).size();
-      live.turn_events.push_back(note);
+      live.turn_events.emplace_back(note, bytes);
       live.turn_bytes += bytes;
       while (live.turn_events.size() > 1 && (live.turn_events.size() > kTurnEventsKept || live.turn_bytes > kTurnBytesKept)) {
-        live.turn_bytes -= std::min(live.turn_bytes, safe_dump(live.turn_events.front()).size());
-        live.turn_events.erase(live.turn_events.begin());
+        live.turn_bytes -= live.turn_events.front().second;
+        live.turn_events.pop_front();
       }
     }
     for (const auto& [wid, w] : live.watchers) targets.push_back(w.on_event);
@@ -317,7 +313,7 @@ std::optional<bool> SessionHost::ask(Live& live, const std::string& tool, const 
   std::string request_id;
   {
     std::lock_guard lock(mutex_);
-    if (live.always.count(tool) && !escalated(arguments)) return true;
+    if (live.always.count(tool) && escalation_of(arguments).empty()) return true;
     bool approver = false;
     for (const auto& [wid, w] : live.watchers) approver = approver || w.can_approve;
     if (!approver) return std::nullopt;
@@ -334,7 +330,7 @@ std::optional<bool> SessionHost::ask(Live& live, const std::string& tool, const 
   const std::optional<std::string> decision = live.pending[request_id];
   live.pending.erase(request_id);
   if (!decision) return std::nullopt;  // cancelled, stopping, or every approver left
-  if (*decision == "always" && !escalated(arguments)) live.always.insert(tool);
+  if (*decision == "always" && escalation_of(arguments).empty()) live.always.insert(tool);
   return *decision != "no";
 }
 
@@ -351,12 +347,7 @@ void SessionHost::run_turn(std::shared_ptr<Live> live, std::string text) {
                {"status", done_status(outcome.status)},
                {"reason", to_string(outcome.status)},
                {"error", outcome.error},
-               {"usage",
-                {{"prompt_tokens", outcome.usage.prompt_tokens},
-                 {"completion_tokens", outcome.usage.completion_tokens},
-                 {"total_tokens", outcome.usage.total_tokens},
-                 {"prompt_cache_hit_tokens", outcome.usage.cache_hit_tokens},
-                 {"prompt_cache_miss_tokens", outcome.usage.cache_miss_tokens}}}});
+               {"usage", usage_json(outcome.usage)}});
 }
 
 RunOutcome SessionHost::run_steps(Live& live, const std::string& text) {

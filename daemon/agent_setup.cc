@@ -61,17 +61,13 @@ Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const 
   setup->repo = fs::canonical(f.repo.empty() ? fs::current_path() : fs::path(f.repo), ec);
   if (ec || !fs::is_directory(setup->repo)) return bad(fmt::format("--repo {}: not a directory", f.repo));
 
+  if (Status flags = check_backend_flags(f.backend, f.base_url, f.model); !flags.ok()) return bad(flags.error().message);
   if (f.backend == "openai") {
-    if (f.base_url.empty()) return bad("--backend openai needs --base-url (the API root, including /v1)");
-    if (f.model.empty()) return bad("--backend openai needs --model NAME");
-    std::vector<std::string> warnings;
-    const std::string key = f.api_key ? *f.api_key : engine::api_key_from_environment(configured_api_key(warnings));
-    for (const std::string& w : warnings) {
+    const std::string key = f.api_key ? *f.api_key : resolve_api_key([&](const std::string& w) {
       if (command) std::fprintf(stderr, "seek %s: %s\n", command, w.c_str());
-    }
+    });
     SEEK_ASSIGN_OR_RETURN(setup->backend, engine::RemoteBackend::create({.base_url = f.base_url, .api_key = key}));
-  } else if (f.backend == "local") {
-    if (!f.base_url.empty()) return bad("--base-url goes with --backend openai");
+  } else {
     SEEK_ASSIGN_OR_RETURN(ModelChoice model, resolve_model(f.model));  // --model, $SEEK_MODEL, the default
     std::shared_ptr<engine::Backend> engine;
     if (load_engine) {
@@ -79,15 +75,13 @@ Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const 
     } else {
       SEEK_ASSIGN_OR_RETURN(std::unique_ptr<engine::LocalEngine> local, engine::LocalEngine::load(model.dir));
       // The system prompt and tools are the same every run: their prefix state is kept.
-      if (auto kv = engine::default_kv_store_dir()) (void)local->enable_kv_store(*kv, engine::default_kv_store_bytes());
+      local->enable_default_kv_store();
       engine = std::move(local);
     }
     if (model.embedded_default && command) {
       std::fprintf(stderr, "seek %s: using the embedded default model (random weights: its replies are noise)\n", command);
     }
     setup->backend = std::make_unique<engine::LocalChatBackend>(std::move(engine), 1024);
-  } else {
-    return bad("--backend must be local or openai");
   }
 
   SEEK_ASSIGN_OR_RETURN(tools::Workspace workspace, tools::Workspace::open(setup->repo));

@@ -127,16 +127,14 @@ int run_chat(const ChatOptions& o) {
   AgentFlags flags = o.flags;
   flags.repo = repo.string();
   if (flags.backend == "local" && !flags.model.empty() && fs::exists(flags.model)) flags.model = fs::absolute(flags.model).string();
-  std::vector<std::string> warnings;
-  const std::string api_key = engine::api_key_from_environment(configured_api_key(warnings));
-  for (const std::string& w : warnings) std::fprintf(stderr, "seek chat: %s\n", w.c_str());
+  const std::string api_key = resolve_api_key([](const std::string& w) { std::fprintf(stderr, "seek chat: %s\n", w.c_str()); });
   const auto with_key = [&](Json params) {
     if (!api_key.empty()) params["apiKey"] = api_key;  // over the private socket only; never stored
     return params;
   };
 
-  if (flags.backend == "openai" && (flags.base_url.empty() || flags.model.empty())) {
-    std::fprintf(stderr, "seek chat: --backend openai needs --base-url URL and --model NAME\n");
+  if (Status checked = check_backend_flags(flags.backend, flags.base_url, flags.model); !checked.ok()) {
+    std::fprintf(stderr, "seek chat: %s\n", checked.error().message.c_str());
     return 2;
   }
   // A daemon started here serves inline completion too: from a local chat model, which can
@@ -310,10 +308,9 @@ int run_chat(const ChatOptions& o) {
     if (line == "/sessions") {
       auto listed = server.call("seek/session/list", {{"repo", repo.string()}});
       if (listed.ok()) {
-        const auto text = [](const Json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
-        for (const Json& session : (*listed)["sessions"]) {
-          std::printf("%s  %3d messages  %s%s\n", text(session, "id").c_str(), session.value("messages", 0),
-                      text(session, "name").c_str(), session.value("running", false) ? "  (running)" : "");
+        for (const Json& session : (*listed)["sessions"]) {  // headers as SessionFile::list normalized them
+          std::printf("%s  %3d messages  %s%s\n", session.value("id", "").c_str(), session.value("messages", 0),
+                      session.value("name", "").c_str(), session.value("running", false) ? "  (running)" : "");
         }
       }
       continue;

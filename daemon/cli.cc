@@ -16,7 +16,7 @@
 #include "daemon/lsp_command.h"
 #include "daemon/chat_session.h"
 #include "daemon/sessions_command.h"
-#include "engine/remote/remote_backend.h"
+#include "daemon/user_config.h"
 #include "daemon/run_command.h"
 #include "daemon/model_commands.h"
 #include "daemon/text_commands.h"
@@ -90,22 +90,10 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   start_cmd->add_option("--base-url", start.server.base_url, "OpenAI-compatible API root, including /v1");
   start_cmd->callback([&] {
-    if (start.server.backend == "openai" && (start.server.base_url.empty() || start.server.model.empty())) {
-      std::fprintf(stderr, "seek daemon start: --backend openai needs --base-url URL and --model NAME\n");
+    if (Status checked = check_backend_flags(start.server.backend, start.server.base_url, start.server.model); !checked.ok()) {
+      std::fprintf(stderr, "seek daemon start: %s\n", checked.error().message.c_str());
       exit_code = 2;
       return;
-    }
-    if (start.server.backend != "openai" && !start.server.base_url.empty()) {
-      std::fprintf(stderr, "seek daemon start: --base-url goes with --backend openai\n");
-      exit_code = 2;
-      return;
-    }
-    if (start.server.backend == "openai") {
-      if (auto checked = engine::RemoteBackend::create({.base_url = start.server.base_url}); !checked.ok()) {
-        std::fprintf(stderr, "seek daemon start: %s\n", checked.error().message.c_str());
-        exit_code = 2;
-        return;
-      }
     }
     start.server.frame_limits.max_body_bytes = max_message_bytes;
     start.server.frame_timeout = std::chrono::milliseconds(frame_timeout_ms);

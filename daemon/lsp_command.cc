@@ -33,10 +33,8 @@ namespace {
 int in_process(const LspOptions& options, const std::string& model) {
   std::unique_ptr<agent::CompletionBackend> backend;
   if (options.backend == "openai") {
-    std::vector<std::string> warnings;
-    auto remote = agent::make_remote_completion_backend(options.base_url, model,
-                                                        engine::api_key_from_environment(configured_api_key(warnings)));
-    for (const std::string& w : warnings) std::fprintf(stderr, "seek lsp: %s\n", w.c_str());
+    auto remote = agent::make_remote_completion_backend(
+        options.base_url, model, resolve_api_key([](const std::string& w) { std::fprintf(stderr, "seek lsp: %s\n", w.c_str()); }));
     if (!remote.ok()) {
       std::fprintf(stderr, "seek lsp: %s\n", remote.error().message.c_str());
       return 2;
@@ -104,19 +102,10 @@ int run_lsp(const LspOptions& options) {
   // stdout carries LSP frames: every log line goes to stderr (spdlog's default is stdout).
   log::setup("warn");
   std::string model = options.model;
-  if (options.backend == "openai" && (options.base_url.empty() || model.empty())) {
-    std::fprintf(stderr, "seek lsp: --backend openai needs --base-url URL and --model NAME\n");
+  // A bad URL is a usage error here, not a silent fallback in the daemon later.
+  if (Status checked = check_backend_flags(options.backend, options.base_url, model); !checked.ok()) {
+    std::fprintf(stderr, "seek lsp: %s\n", checked.error().message.c_str());
     return 2;
-  }
-  if (options.backend != "openai" && !options.base_url.empty()) {
-    std::fprintf(stderr, "seek lsp: --base-url goes with --backend openai\n");
-    return 2;
-  }
-  if (options.backend == "openai") {  // a bad URL is a usage error here, not a silent fallback later
-    if (auto checked = engine::RemoteBackend::create({.base_url = options.base_url}); !checked.ok()) {
-      std::fprintf(stderr, "seek lsp: %s\n", checked.error().message.c_str());
-      return 2;
-    }
   }
   if (model.empty()) {
     if (const char* env = std::getenv("SEEK_MODEL"); env && *env) model = env;

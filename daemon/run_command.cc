@@ -89,12 +89,7 @@ int run_task(const RunOptions& o) {
   emit({{"type", "done"},
         {"status", agent::done_status(outcome.status)},
         {"reason", agent::to_string(outcome.status)},
-        {"usage",
-         {{"prompt_tokens", outcome.usage.prompt_tokens},
-          {"completion_tokens", outcome.usage.completion_tokens},
-          {"total_tokens", outcome.usage.total_tokens},
-          {"prompt_cache_hit_tokens", outcome.usage.cache_hit_tokens},
-          {"prompt_cache_miss_tokens", outcome.usage.cache_miss_tokens}}}});
+        {"usage", agent::usage_json(outcome.usage)}});
   if (!o.json) std::fprintf(stdout, "\n[%s] session %s\n", std::string(agent::to_string(outcome.status)).c_str(), id.c_str());
   return outcome.status == agent::RunStatus::kCompleted ? 0 : 1;
 }

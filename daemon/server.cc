@@ -204,9 +204,7 @@ Status run_daemon(const ServerOptions& options) {
       [model_flag = options.model, backend = options.backend, base_url = options.base_url]()
           -> Result<std::unique_ptr<agent::CompletionBackend>> {
         if (backend == "openai") {
-          std::vector<std::string> warnings;
-          const std::string key = engine::api_key_from_environment(configured_api_key(warnings));
-          for (const std::string& w : warnings) log::warn("{}", w);
+          const std::string key = resolve_api_key([](const std::string& w) { log::warn("{}", w); });
           log::info("inline completion from {} ({})", base_url, model_flag);
           return agent::make_remote_completion_backend(base_url, model_flag, key);
         }

@@ -24,7 +24,7 @@ std::unique_ptr<agent::SessionHost> make_session_host(std::string default_model)
     if (!slot) {
       log::info("loading the agent model {}", dir.string());
       SEEK_ASSIGN_OR_RETURN(std::unique_ptr<engine::LocalEngine> engine, engine::LocalEngine::load(dir));
-      if (auto kv = engine::default_kv_store_dir()) (void)engine->enable_kv_store(*kv, engine::default_kv_store_bytes());
+      engine->enable_default_kv_store();
       slot = std::move(engine);
     }
     return slot;

@@ -71,11 +71,10 @@ int run_sessions(const SessionsOptions& o) {
     std::printf("no sessions%s\n", repo ? (" on " + repo->string()).c_str() : "");
     return 0;
   }
-  // Headers are files a person may have edited: a field of the wrong type prints as empty.
-  const auto text = [](const Json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
+  // SessionFile::list makes a hand-edited header's text fields text again.
   for (const Json& s : sessions) {
-    std::printf("%-20s  %s  %4d msgs  %-8s %s  %s\n", text(s, "id").c_str(), local_time(s.value("updated", 0.0)).c_str(),
-                s.value("messages", 0), text(s, "backend").c_str(), text(s, "repo").c_str(), text(s, "name").c_str());
+    std::printf("%-20s  %s  %4d msgs  %-8s %s  %s\n", s.value("id", "").c_str(), local_time(s.value("updated", 0.0)).c_str(),
+                s.value("messages", 0), s.value("backend", "").c_str(), s.value("repo", "").c_str(), s.value("name", "").c_str());
   }
   return 0;
 }

@@ -1,15 +1,19 @@
-// The user config's remote settings (see user_config.h). The daemon's only toml++ TU.
+// The user config's remote settings and the shared model-flag checks (see user_config.h).
+// The daemon's only toml++ TU.
 #include "daemon/user_config.h"
 
 #include <sys/stat.h>
 
 #include <toml++/toml.h>
 
+#include "engine/remote/remote_backend.h"
 #include "tools/approval.h"
 
 namespace seek::daemon {
 
-std::string configured_api_key(std::vector<std::string>& warnings) {
+namespace {
+
+std::string configured_api_key(const std::function<void(const std::string&)>& warn) {
   const std::string path = tools::default_user_config_path();
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0) return "";
@@ -21,9 +25,29 @@ std::string configured_api_key(std::vector<std::string>& warnings) {
   }
   const std::string key = parsed["remote"]["api_key"].value_or(std::string());
   if (!key.empty() && (st.st_mode & (S_IRGRP | S_IROTH))) {
-    warnings.push_back(path + " holds an API key and others can read it (chmod 600 it)");
+    warn(path + " holds an API key and others can read it (chmod 600 it)");
   }
   return key;
+}
+
+}  // namespace
+
+std::string resolve_api_key(const std::function<void(const std::string&)>& warn) {
+  const std::string from_environment = engine::api_key_from_environment();
+  return from_environment.empty() ? configured_api_key(warn) : from_environment;
+}
+
+Status check_backend_flags(const std::string& backend, const std::string& base_url, const std::string& model) {
+  if (backend == "openai") {
+    if (base_url.empty() || model.empty()) {
+      return make_error(ErrorCode::kInvalidArgument, "--backend openai needs --base-url URL (the API root, including /v1) and --model NAME");
+    }
+    SEEK_ASSIGN_OR_RETURN(auto checked, engine::RemoteBackend::create({.base_url = base_url}));  // the URL's shape
+    return ok_status();
+  }
+  if (backend != "local") return make_error(ErrorCode::kInvalidArgument, "--backend must be local or openai");
+  if (!base_url.empty()) return make_error(ErrorCode::kInvalidArgument, "--base-url goes with --backend openai");
+  return ok_status();
 }
 
 }  // namespace seek::daemon

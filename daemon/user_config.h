@@ -4,13 +4,19 @@
 //   api_key = "sk-..."     # used when DEEPSEEK_API_KEY and OPENAI_API_KEY are unset
 #pragma once
 
+#include <functional>
 #include <string>
-#include <vector>
+
+#include "base/result.h"
 
 namespace seek::daemon {
 
-/// The configured API key, or "" (no file, no key, or a file that does not parse: the
-/// approval loader reports that one). A key in a file others can read adds a warning.
-std::string configured_api_key(std::vector<std::string>& warnings);
+/// The API key: DEEPSEEK_API_KEY, else OPENAI_API_KEY, else the config's (read only then),
+/// else "". A key in a config file others can read is reported through `warn`.
+std::string resolve_api_key(const std::function<void(const std::string&)>& warn);
+
+/// The model flags every command shares, checked the same way everywhere (a usage error):
+/// openai needs a valid --base-url and --model; --base-url goes with openai only.
+Status check_backend_flags(const std::string& backend, const std::string& base_url, const std::string& model);
 
 }  // namespace seek::daemon

@@ -27,6 +27,9 @@ struct PatchOperation {
   std::vector<PatchChunk> chunks;      ///< update only
 };
 
+/// A patch's lines, without their '\n' or a trailing '\r' (both formats share it).
+std::vector<std::string> split_patch_lines(std::string_view text);
+
 /// Parses the envelope. Errors say which line is wrong and why (the model sees them).
 Result<std::vector<PatchOperation>> parse_patch(std::string_view text);
 

@@ -14,20 +14,6 @@ constexpr std::string_view kUpdate = "*** Update File: ";
 constexpr std::string_view kMove = "*** Move to: ";
 constexpr std::string_view kEndOfFile = "*** End of File";
 
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string line(text.substr(start, end - start));
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-    start = end + 1;
-  }
-  return lines;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -73,8 +59,22 @@ std::optional<std::size_t> seek_sequence(const std::vector<std::string>& lines, 
 
 }  // namespace
 
+std::vector<std::string> split_patch_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(start, end - start));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  return lines;
+}
+
 Result<std::vector<PatchOperation>> parse_patch(std::string_view text) {
-  const auto lines = split_lines(text);
+  const auto lines = split_patch_lines(text);
   std::size_t i = 0;
   while (i < lines.size() && trim(lines[i]).empty()) ++i;
   if (i >= lines.size() || trim(lines[i]) != kBegin) return parse_error(i, "the patch must start with '*** Begin Patch'");
@@ -160,7 +160,7 @@ Result<std::vector<PatchOperation>> parse_patch(std::string_view text) {
 
 Result<std::string> apply_chunks(std::string_view content, const std::vector<PatchChunk>& chunks,
                                  const std::string& display_path) {
-  std::vector<std::string> lines = split_lines(content);
+  std::vector<std::string> lines = split_patch_lines(content);
   struct Replacement {
     std::size_t start, length;
     const std::vector<std::string>* new_lines;

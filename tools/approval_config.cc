@@ -24,16 +24,21 @@ Result<std::vector<std::string>> string_list(const toml::node* node, const std::
   return out;
 }
 
-}  // namespace
-
-Result<std::vector<ApprovalRule>> parse_approval_rules(std::string_view toml_text, const std::string& source) {
-  toml::table parsed;
-  try {  // this toml++ build reports parse errors by exception; they stop here
-    parsed = toml::parse(toml_text, source);
+// This toml++ build reports parse errors by exception; they stop here, as an error naming
+// the file and line.
+Result<toml::table> parse_toml(std::string_view toml_text, const std::string& source) {
+  try {
+    return toml::parse(toml_text, source);
   } catch (const toml::parse_error& error) {
     return make_error(ErrorCode::kInvalidArgument,
                       source + ":" + std::to_string(error.source().begin.line) + ": " + std::string(error.description()));
   }
+}
+
+}  // namespace
+
+Result<std::vector<ApprovalRule>> parse_approval_rules(std::string_view toml_text, const std::string& source) {
+  SEEK_ASSIGN_OR_RETURN(toml::table parsed, parse_toml(toml_text, source));
   std::vector<ApprovalRule> rules;
   const toml::array* list = parsed["approval"]["rules"].as_array();
   if (!list) return rules;
@@ -83,13 +88,7 @@ std::string default_user_config_path() {
 }
 
 Result<std::vector<HookSpec>> parse_hooks(std::string_view toml_text, const std::string& source) {
-  toml::table parsed;
-  try {  // this toml++ build reports parse errors by exception; they stop here
-    parsed = toml::parse(toml_text, source);
-  } catch (const toml::parse_error& error) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      source + ":" + std::to_string(error.source().begin.line) + ": " + std::string(error.description()));
-  }
+  SEEK_ASSIGN_OR_RETURN(toml::table parsed, parse_toml(toml_text, source));
   std::vector<HookSpec> hooks;
   if (!parsed.contains("hooks")) return hooks;
   const toml::array* list = parsed["hooks"].as_array();

@@ -12,20 +12,6 @@
 namespace seek::tools {
 namespace {
 
-std::vector<std::string> lines_of(std::string_view text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string line(text.substr(start, nl - start));
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-    start = nl + 1;
-  }
-  return lines;
-}
-
 // "a/src/x.cc" -> "src/x.cc"; "/dev/null" -> ""; a tab-separated timestamp is dropped.
 std::string diff_path(std::string_view raw) {
   if (const auto tab = raw.find('\t'); tab != std::string_view::npos) raw = raw.substr(0, tab);
@@ -62,7 +48,7 @@ Error diff_error(std::size_t line, const std::string& why) {
 }  // namespace
 
 bool looks_like_unified_diff(std::string_view text) {
-  const auto lines = lines_of(text);
+  const auto lines = split_patch_lines(text);
   for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
     if (lines[i].starts_with("--- ") && lines[i + 1].starts_with("+++ ")) return true;
   }
@@ -70,7 +56,7 @@ bool looks_like_unified_diff(std::string_view text) {
 }
 
 Result<std::vector<PatchOperation>> parse_unified_diff(std::string_view text) {
-  const auto lines = lines_of(text);
+  const auto lines = split_patch_lines(text);
   std::vector<PatchOperation> operations;
   std::size_t i = 0;
   while (i < lines.size()) {

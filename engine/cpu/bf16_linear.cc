@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/model/quant.h"
+#include "engine/cpu/dot.h"
 #include "engine/ops/bf16_linear.h"
 #include "engine/runtime/thread_pool.h"
 
@@ -20,19 +21,8 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void widen(const st
   }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) float dot(const float* a, const float* b, std::int64_t n) {
-  float partial[16] = {};
-  std::int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    for (int k = 0; k < 16; ++k) partial[k] += a[i + k] * b[i + k];
-  }
-  float s = 0;
-  for (float v : partial) s += v;
-  for (; i < n; ++i) s += a[i] * b[i];
-  return s;
-}
 
-// dot(a, widen(w)) without the widened copy, in exactly the same order (so the same bits):
+// dot_f32(a, widen(w)) without the widened copy, in exactly the same order (so the same bits):
 // for one or two input rows (decode) the copy costs more than the arithmetic.
 __attribute__((target_clones("avx512f", "avx2", "default"))) float dot_bf16(const float* a, const std::uint16_t* w,
                                                                               std::int64_t n) {
@@ -89,7 +79,7 @@ void bf16_linear_cpu(const Bf16LinearParams& p) {
     for (std::int64_t n = begin; n < end; ++n) {
       widen(p.weight + n * p.in, w.data(), p.in);
       for (std::int64_t m = 0; m < p.rows; ++m) {
-        const float acc = dot(p.x + m * xs, w.data(), p.in);
+        const float acc = cpu::dot_f32(p.x + m * xs, w.data(), p.in);
         p.y[m * ys + n] = p.round_output ? bf16(acc) : acc;
       }
     }

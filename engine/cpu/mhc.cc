@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/model/quant.h"
+#include "engine/cpu/dot.h"
 #include "engine/ops/mhc.h"
 #include "engine/runtime/thread_pool.h"
 
@@ -59,20 +60,9 @@ void split_sinkhorn(const T* mixes, const float* scale, const float* base, std::
   }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) float dot_f32(const float* a, const float* b, std::int64_t n) {
-  float partial[16] = {};
-  std::int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    for (int k = 0; k < 16; ++k) partial[k] += a[i + k] * b[i + k];
-  }
-  float s = 0;
-  for (float v : partial) s += v;
-  for (; i < n; ++i) s += a[i] * b[i];
-  return s;
-}
 
 __attribute__((target_clones("avx512f", "avx2", "default"))) float sum_squares_f32(const float* a, std::int64_t n) {
-  return dot_f32(a, a, n);
+  return cpu::dot_f32(a, a, n);
 }
 
 // y += alpha * x
@@ -148,7 +138,7 @@ void mhc_pre_cpu(const MhcPreParams& p) {
     for (std::int64_t t = begin; t < end; ++t) {
       const float* x = p.x + t * width;
       const float rsqrt = 1.0f / std::sqrt(sum_squares_f32(x, width) / static_cast<float>(width) + p.norm_eps);
-      for (std::int64_t r = 0; r < mix; ++r) mixes[r] = dot_f32(x, p.fn + r * width, width) * rsqrt;
+      for (std::int64_t r = 0; r < mix; ++r) mixes[r] = cpu::dot_f32(x, p.fn + r * width, width) * rsqrt;
       split_sinkhorn<float>(mixes.data(), p.scale, p.base, p.hc, p.sinkhorn_iters, p.hc_eps, pre.data(),
                             p.post + t * p.hc, p.comb + t * p.hc * p.hc);
       std::fill(acc.begin(), acc.end(), 0.0f);
@@ -222,7 +212,7 @@ void mhc_head_cpu(const MhcHeadParams& p) {
       const float* x = p.x + t * width;
       const float rsqrt = 1.0f / std::sqrt(sum_squares_f32(x, width) / static_cast<float>(width) + p.norm_eps);
       for (std::int64_t h = 0; h < p.hc; ++h) {
-        pre[h] = sigmoid(dot_f32(x, p.fn + h * width, width) * rsqrt * p.scale[0] + p.base[h]) + p.hc_eps;
+        pre[h] = sigmoid(cpu::dot_f32(x, p.fn + h * width, width) * rsqrt * p.scale[0] + p.base[h]) + p.hc_eps;
       }
       std::fill(acc.begin(), acc.end(), 0.0f);
       for (std::int64_t h = 0; h < p.hc; ++h) axpy_f32(pre[h], x + h * p.dim, acc.data(), p.dim);

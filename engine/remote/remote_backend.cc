@@ -376,6 +376,16 @@ Result<ChatResult> RemoteBackend::post(const std::string& endpoint, const std::s
             ioc, [&](auto done) { socket.async_connect(endpoints, [done](beast::error_code e, const tcp::endpoint&) { done(e); }); },
             options_.connect_timeout, cancel, [&] { socket.close(); });
       };
+      // After connecting (plain or TLS): the exchange, or why there is none.
+      const auto exchange_on = [&](auto& stream, beast::error_code connected) {
+        if (cancel.load()) return;  // the cancelled result below
+        if (connected) {
+          a.error = make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}:{}: {}", url_.host, url_.port, connected.message()));
+          a.retryable = true;
+          return;
+        }
+        a = exchange(ioc, stream, url_.host, target, body, options_, result, sink, cancel);
+      };
       if (cancel.load()) {
         // fall through to the cancelled result below
       } else if (ec) {
@@ -383,14 +393,7 @@ Result<ChatResult> RemoteBackend::post(const std::string& endpoint, const std::s
         a.retryable = true;
       } else if (!url_.tls) {
         beast::tcp_stream stream(ioc);
-        ec = connect(stream);
-        if (cancel.load()) {
-        } else if (ec) {
-          a.error = make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}:{}: {}", url_.host, url_.port, ec.message()));
-          a.retryable = true;
-        } else {
-          a = exchange(ioc, stream, url_.host, target, body, options_, result, sink, cancel);
-        }
+        exchange_on(stream, connect(stream));
       } else {
         net::ssl::context ctx(net::ssl::context::tls_client);
         ctx.set_default_verify_paths();
@@ -404,13 +407,7 @@ Result<ChatResult> RemoteBackend::post(const std::string& endpoint, const std::s
               ioc, [&](auto done) { stream.async_handshake(net::ssl::stream_base::client, [done](beast::error_code e) { done(e); }); },
               options_.connect_timeout, cancel, [&] { beast::get_lowest_layer(stream).close(); });
         }
-        if (cancel.load()) {
-        } else if (ec) {
-          a.error = make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}:{}: {}", url_.host, url_.port, ec.message()));
-          a.retryable = true;
-        } else {
-          a = exchange(ioc, stream, url_.host, target, body, options_, result, sink, cancel);
-        }
+        exchange_on(stream, ec);
       }
     } catch (const std::exception& e) {  // Beast/Asio throw on internal failures
       a.error = make_error(ErrorCode::kInternal, std::string("HTTP client: ") + e.what());

@@ -57,7 +57,12 @@ Status LocalEngine::enable_kv_store(const std::filesystem::path& dir, std::uint6
   SEEK_ASSIGN_OR_RETURN(std::uint64_t fingerprint, checkpoint_fingerprint(model_dir_));
   std::lock_guard lock(mutex_);
   store_ = std::make_unique<KvStore>(dir, fingerprint, max_bytes);
+  store_shape_ = model_->new_state();
   return ok_status();
+}
+
+void LocalEngine::enable_default_kv_store() {
+  if (auto dir = default_kv_store_dir()) (void)enable_kv_store(*dir, default_kv_store_bytes());
 }
 
 void LocalEngine::remember(const ModelState& state) {
@@ -115,7 +120,7 @@ Result<GenerateStats> LocalEngine::submit(const GenerateRequest& r, FunctionRef<
     // A deeper prefix computed earlier (by this process or another) is on disk.
     // Boundaries below the window would restore a ring laid out for another prompt length.
     const std::int64_t floor = std::max<std::int64_t>(state.position, model_->config().window_size - 1);
-    if (auto stored = store_->find(ids, floor, model_->new_state())) {
+    if (auto stored = store_->find(ids, floor, store_shape_)) {
       state = std::move(*stored);
       const auto at = std::lower_bound(snapshots_.begin(), snapshots_.end(), state.position,
                                        [](const ModelState& s, std::int64_t p) { return s.position < p; });

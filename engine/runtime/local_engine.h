@@ -38,6 +38,8 @@ class LocalEngine final : public Backend {
   /// Keeps prefix states on disk too (kv_store.h): a prompt whose prefix was computed before,
   /// in this process or an earlier one, starts from there.
   Status enable_kv_store(const std::filesystem::path& dir, std::uint64_t max_bytes);
+  /// The same at default_kv_store_dir() with default_kv_store_bytes(); nothing when off.
+  void enable_default_kv_store();
   KvStore* kv_store() { return store_.get(); }
 
  private:
@@ -57,6 +59,7 @@ class LocalEngine final : public Backend {
   };
   std::list<Answer> answers_;  // most recent first
   std::unique_ptr<KvStore> store_;
+  ModelState store_shape_;  // a fresh state: what a stored one must match (built once)
   std::string model_dir_;
 };
 
