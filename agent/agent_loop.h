@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/run_limits.h"
-#include "engine/remote/chat_backend.h"
+#include "engine/chat/chat_generator.h"
 #include "tools/approval.h"
 #include "tools/tool.h"
 
@@ -68,7 +68,7 @@ struct RunOutcome {
 
 class AgentLoop {
  public:
-  AgentLoop(engine::ChatBackend& backend, const tools::ToolRegistry& tools, const tools::ApprovalPolicy& policy,
+  AgentLoop(engine::ChatGenerator& backend, const tools::ToolRegistry& tools, const tools::ApprovalPolicy& policy,
             AgentConfig config)
       : backend_(backend), tools_(tools), policy_(policy), config_(std::move(config)) {}
 
@@ -86,7 +86,7 @@ class AgentLoop {
   /// Compacts `transcript` in place when it is over budget; false on a backend failure.
   bool compact_if_needed(nlohmann::json& transcript, const EventSink& emit, const std::atomic<bool>& cancel);
 
-  engine::ChatBackend& backend_;
+  engine::ChatGenerator& backend_;
   const tools::ToolRegistry& tools_;
   const tools::ApprovalPolicy& policy_;
   AgentConfig config_;

@@ -14,7 +14,7 @@ std::string_view current_line_prefix(std::string_view prefix) {
   return nl == std::string_view::npos ? prefix : prefix.substr(nl + 1);
 }
 
-class LineHistoryBackend final : public CompletionBackend {
+class LineHistoryBackend final : public CompletionSource {
  public:
   std::string name() const override { return "line-history"; }
 
@@ -57,7 +57,7 @@ class LineHistoryBackend final : public CompletionBackend {
 
 }  // namespace
 
-std::unique_ptr<CompletionBackend> make_line_history_backend() { return std::make_unique<LineHistoryBackend>(); }
+std::unique_ptr<CompletionSource> make_line_history_completion_source() { return std::make_unique<LineHistoryBackend>(); }
 
 std::string clean_completion(std::string text, const std::string& suffix, bool multiline, std::size_t scope_indent) {
   if (!multiline) {

@@ -11,12 +11,13 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
-#include "engine/model/deepseek_v4.h"
-#include "engine/model/tokenizer.h"
+#include "engine/kv/kv_store.h"
+#include "engine/tokenizer/tokenizer.h"
 
 namespace seek::agent {
 
@@ -51,9 +52,9 @@ struct Generation {
   std::vector<std::string> context;  ///< the snippets the prompt carried (paths, in order)
 };
 
-class CompletionBackend {
+class CompletionSource {
  public:
-  virtual ~CompletionBackend() = default;
+  virtual ~CompletionSource() = default;
   virtual std::string name() const = 0;
   /// Produces the middle; returns early (cancelled = true) when `cancel` becomes true.
   virtual Result<Generation> generate(const CompletionRequest& request, const std::atomic<bool>& cancel) = 0;
@@ -61,19 +62,20 @@ class CompletionBackend {
 
 /// Continues the current line from the most recent earlier line (in the document, then the
 /// context files) that starts the same way. Deterministic and instant.
-std::unique_ptr<CompletionBackend> make_line_history_backend();
+std::unique_ptr<CompletionSource> make_line_history_completion_source();
 
 /// The local engine: a checkpoint in the official layout plus its tokenizer.json.
-Result<std::unique_ptr<CompletionBackend>> make_engine_backend(const std::string& model_dir);
+Result<std::unique_ptr<CompletionSource>> make_engine_completion_source(
+    const std::string& model_dir, const std::optional<engine::KvStoreSettings>& kv_store = std::nullopt);
 
 /// An OpenAI-compatible server's Completions API (fill-in-the-middle with prompt + suffix):
 /// DeepSeek's https://api.deepseek.com/beta, or vLLM/SGLang's /v1.
-Result<std::unique_ptr<CompletionBackend>> make_remote_completion_backend(const std::string& base_url, const std::string& model,
+Result<std::unique_ptr<CompletionSource>> make_remote_completion_source(const std::string& base_url, const std::string& model,
                                                                          const std::string& api_key);
 
 class CompletionService {
  public:
-  explicit CompletionService(std::unique_ptr<CompletionBackend> backend) : backend_(std::move(backend)) {}
+  explicit CompletionService(std::unique_ptr<CompletionSource> backend) : backend_(std::move(backend)) {}
 
   /// The text to insert at the cursor (empty: nothing worth showing). Errors are host faults.
   Result<Generation> complete(const CompletionRequest& request, const std::atomic<bool>& cancel);
@@ -88,7 +90,7 @@ class CompletionService {
   struct Shown {
     std::string path, prefix, suffix, text;
   };
-  std::unique_ptr<CompletionBackend> backend_;
+  std::unique_ptr<CompletionSource> backend_;
   std::mutex mutex_;  // one generation at a time per backend
   Shown last_;        // the last suggestion served, for typing into it
   mutable std::mutex context_mutex_;

@@ -27,7 +27,7 @@
 #include "agent/edit_journal.h"
 #include "agent/session_store.h"
 #include "base/result.h"
-#include "engine/remote/chat_backend.h"
+#include "engine/chat/chat_generator.h"
 #include "tools/approval.h"
 #include "tools/tool.h"
 
@@ -36,7 +36,7 @@ namespace seek::agent {
 /// What one session runs with. The factory may subclass it to keep more alive (workspace).
 struct SessionRuntime {
   virtual ~SessionRuntime() = default;
-  std::unique_ptr<engine::ChatBackend> backend;
+  std::unique_ptr<engine::ChatGenerator> backend;
   tools::ToolRegistry registry;
   tools::ApprovalPolicy policy;
   AgentConfig config;

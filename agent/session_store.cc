@@ -1,6 +1,8 @@
 // Session files (see session_store.h).
 #include "agent/session_store.h"
 
+#include "base/fs.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <fmt/format.h>
@@ -70,13 +72,8 @@ Result<SessionRecord> read_path(const fs::path& path) {
 std::string safe_dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 fs::path sessions_dir() {
-  fs::path dir;
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
-    dir = xdg;
-  } else {
-    dir = fs::path(std::getenv("HOME") ? std::getenv("HOME") : "/tmp") / ".local" / "share";
-  }
-  return dir / "seek" / "sessions";
+  // With no home at all, sessions still have a private place: the runtime folder.
+  return user_dir(UserDir::kData).value_or(runtime_dir()) / "sessions";
 }
 
 std::string SessionFile::new_id() {

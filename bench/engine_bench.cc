@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "engine/model/deepseek_v4.h"
-#include "engine/runtime/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 
 namespace {
 

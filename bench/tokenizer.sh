@@ -20,7 +20,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 seek_line=$(taskset -c 0 "$build/bench/seek_tokenizer_bench" "$tokenizer" "$file" "$repeat")
 echo "$seek_line"
 for impl in rust js; do
-  line=$(taskset -c 0 node "$root/tests/engine/model/reference_tokenize.mjs" --impl $impl --tokenizer "$tokenizer" \
+  line=$(taskset -c 0 node "$root/tests/engine/tokenizer/reference_tokenize.mjs" --impl $impl --tokenizer "$tokenizer" \
          --bench "$file" --repeat "$repeat" 2>/dev/null || echo '{}')
   echo "$line"
   python3 - "$seek_line" "$line" <<'PY'

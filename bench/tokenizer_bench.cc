@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "engine/model/tokenizer.h"
+#include "engine/tokenizer/tokenizer.h"
 
 int main(int argc, char** argv) {
   if (argc < 3) {

@@ -7,15 +7,18 @@
 #
 # DEPS are our own libraries, by short name. The layering rule of the design is enforced here:
 # a dependency that points the wrong way is a configure error, not a review comment.
-#   engine, sandbox -> (nothing of ours);  tools -> sandbox;  agent -> engine, tools, sandbox;
-#   lsp -> agent;  daemon -> everything.  base (header-only) is usable everywhere.
+#   engine_text, sandbox -> (nothing of ours);  engine, engine_remote -> engine_text;
+#   tools -> sandbox;  agent -> engine*, tools, sandbox;  lsp -> agent;  daemon -> everything.
+#   base (header-only) is usable everywhere. engine* reaches nothing outside engine/.
 
-set(_seek_allowed_engine "")
+set(_seek_allowed_engine_text "")
+set(_seek_allowed_engine "engine_text")
+set(_seek_allowed_engine_remote "engine_text")
 set(_seek_allowed_sandbox "")
 set(_seek_allowed_tools "sandbox")
-set(_seek_allowed_agent "engine;sandbox;tools")
+set(_seek_allowed_agent "engine;engine_remote;engine_text;sandbox;tools")
 set(_seek_allowed_lsp "agent")
-set(_seek_allowed_daemon "agent;engine;lsp;sandbox;tools")
+set(_seek_allowed_daemon "agent;engine;engine_remote;engine_text;lsp;sandbox;tools")
 
 # SEEK_SANITIZE=address,undefined (for example) instruments our targets for a test run.
 set(SEEK_SANITIZE "" CACHE STRING "Sanitizers for our targets, e.g. address,undefined (empty: none)")

@@ -14,11 +14,6 @@
 #include <sstream>
 
 #include "agent/hooks.h"
-#include "daemon/default_model.h"
-#include "daemon/user_config.h"
-#include "engine/remote/remote_backend.h"
-#include "engine/runtime/local_chat.h"
-#include "engine/runtime/local_engine.h"
 #include "sandbox/policy.h"
 #include "tools/command_tools.h"
 #include "tools/file_tools.h"
@@ -62,27 +57,10 @@ Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& f, const 
   if (ec || !fs::is_directory(setup->repo)) return bad(fmt::format("--repo {}: not a directory", f.repo));
 
   if (Status flags = check_backend_flags(f.backend, f.base_url, f.model); !flags.ok()) return bad(flags.error().message);
-  if (f.backend == "openai") {
-    const std::string key = f.api_key ? *f.api_key : resolve_api_key([&](const std::string& w) {
-      if (command) std::fprintf(stderr, "seek %s: %s\n", command, w.c_str());
-    });
-    SEEK_ASSIGN_OR_RETURN(setup->backend, engine::RemoteBackend::create({.base_url = f.base_url, .api_key = key}));
-  } else {
-    SEEK_ASSIGN_OR_RETURN(ModelChoice model, resolve_model(f.model));  // --model, $SEEK_MODEL, the default
-    std::shared_ptr<engine::Backend> engine;
-    if (load_engine) {
-      SEEK_ASSIGN_OR_RETURN(engine, load_engine(model.dir));
-    } else {
-      SEEK_ASSIGN_OR_RETURN(std::unique_ptr<engine::LocalEngine> local, engine::LocalEngine::load(model.dir));
-      // The system prompt and tools are the same every run: their prefix state is kept.
-      local->enable_default_kv_store();
-      engine = std::move(local);
-    }
-    if (model.embedded_default && command) {
-      std::fprintf(stderr, "seek %s: using the embedded default model (random weights: its replies are noise)\n", command);
-    }
-    setup->backend = std::make_unique<engine::LocalChatBackend>(std::move(engine), 1024);
-  }
+  const Warn warn = [command](const std::string& w) {
+    if (command) std::fprintf(stderr, "seek %s: %s\n", command, w.c_str());
+  };
+  SEEK_ASSIGN_OR_RETURN(setup->backend, make_chat_generator({f.backend, f.base_url, f.model, f.api_key}, load_engine, warn));
 
   SEEK_ASSIGN_OR_RETURN(tools::Workspace workspace, tools::Workspace::open(setup->repo));
   setup->workspace = std::make_shared<const tools::Workspace>(std::move(workspace));

@@ -16,8 +16,7 @@
 #include "agent/agent_loop.h"
 #include "agent/session_host.h"
 #include "agent/session_store.h"
-#include "engine/remote/chat_backend.h"
-#include "engine/runtime/backend.h"
+#include "daemon/backend_choice.h"
 #include "tools/approval.h"
 #include "tools/tool.h"
 #include "tools/workspace.h"
@@ -32,16 +31,14 @@ struct AgentFlags {
   std::optional<std::string> api_key;
 };
 
-/// Loads (or shares) the local engine of a model directory.
-using EngineLoader = std::function<Result<std::shared_ptr<engine::Backend>>(const std::filesystem::path& dir)>;
-
 struct AgentSetup : agent::SessionRuntime {
   std::filesystem::path repo;
   std::shared_ptr<const tools::Workspace> workspace;
 };
 
 /// Everything from the flags; an error here is a usage or configuration error (exit 2).
-/// `load_engine` defaults to loading a fresh LocalEngine.
+/// `load_engine` defaults to loading a fresh LocalEngine. `command` names the CLI command
+/// whose warnings go to stderr (nullptr: a daemon-hosted session, silent).
 Result<std::unique_ptr<AgentSetup>> make_agent_setup(const AgentFlags& flags, const char* command,
                                                      const EngineLoader& load_engine = {});
 

@@ -1,9 +1,9 @@
-// seek's entry point: flags are parsed and objects wired in cli.cc.
+// seek's entry point: flags are parsed and objects wired in cli/cli.cc.
 #include <signal.h>
 
 #include <cstring>
 
-#include "daemon/cli.h"
+#include "daemon/cli/cli.h"
 #include "sandbox/launcher.h"
 
 int main(int argc, char** argv) {

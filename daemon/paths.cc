@@ -12,16 +12,15 @@
 #include <fmt/format.h>
 
 #include "base/check.h"
+#include "base/fs.h"
 
 namespace seek::daemon {
 
 namespace fs = std::filesystem;
 
 DaemonPaths default_daemon_paths() {
-  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-  fs::path dir = (runtime && *runtime == '/') ? fs::path(runtime) / "seek"
-                                              : fs::path(fmt::format("/tmp/seek-{}", ::geteuid()));
-  return DaemonPaths{.dir = dir, .socket = dir / "daemon.sock", .lock = dir / "daemon.lock", .log = dir / "daemon.log"};
+  const fs::path dir = runtime_dir();
+  return DaemonPaths{.dir = dir, .socket = dir / "daemon.sock", .lsp_socket = dir / "lsp.sock", .lock = dir / "daemon.lock", .log = dir / "daemon.log"};
 }
 
 Status ensure_private_dir(const fs::path& dir) {
@@ -40,6 +39,26 @@ Status ensure_private_dir(const fs::path& dir) {
     SEEK_CHECK_ERRNO(::chmod(dir.c_str(), 0700), fmt::format("cannot make {} private (chmod 0700)", dir.string()));
   }
   return ok_status();
+}
+
+std::optional<engine::KvStoreSettings> kv_store_settings() {
+  if (const char* off = std::getenv("SEEK_KV_CACHE"); off && std::string_view(off) == "0") return std::nullopt;
+  auto cache = user_dir(UserDir::kCache);
+  if (!cache.ok()) return std::nullopt;
+  engine::KvStoreSettings settings{.dir = *cache / "kv"};
+  if (const char* v = std::getenv("SEEK_KV_CACHE_BYTES"); v && *v) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(v, &end, 10);
+    if (end && *end == '\0' && n > 0) settings.max_bytes = n;
+  }
+  return settings;
+}
+
+Result<std::string> self_executable() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return make_error(ErrorCode::kIo, "cannot resolve /proc/self/exe: " + ec.message());
+  return path.string();
 }
 
 Status check_socket_path(const fs::path& socket) {

@@ -15,8 +15,4 @@ namespace seek::daemon {
 /// else "". A key in a config file others can read is reported through `warn`.
 std::string resolve_api_key(const std::function<void(const std::string&)>& warn);
 
-/// The model flags every command shares, checked the same way everywhere (a usage error):
-/// openai needs a valid --base-url and --model; --base-url goes with openai only.
-Status check_backend_flags(const std::string& backend, const std::string& base_url, const std::string& model);
-
 }  // namespace seek::daemon

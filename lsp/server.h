@@ -1,9 +1,11 @@
-// The LSP server shim: lifecycle (initialize, initialized, shutdown, exit), one client's
-// document store, and the bindings from methods to the completion service. Feature logic
-// lives in agent/; this file only translates. Completions run on a worker thread so the
-// reader keeps serving $/cancelRequest and edits while the model generates: a cancelled
-// request answers -32800 and its generation stops at the next token; a new request for the
-// same document supersedes the one in flight (-32802).
+// The LSP server shim: one client's documents and the bindings from LSP methods to the
+// agent's editor features (agent::EditorContext chooses the context and budgets,
+// agent::CompletionService completes, agent::SessionHost runs agent sessions). This file
+// only translates. Completions run on a worker thread so the reader keeps serving
+// $/cancelRequest and edits while the model generates: a cancelled request answers -32800
+// and its generation stops at the next token; a new request for the same document
+// supersedes the one in flight. The lifecycle (initialize, shutdown, exit) is
+// lsp::Endpoint's.
 #pragma once
 
 #include <atomic>
@@ -17,10 +19,11 @@
 #include <thread>
 
 #include "agent/completion_service.h"
-#include "agent/workspace_context.h"
+#include "agent/editor_context.h"
 #include "lsp/method_table.h"
 #include "lsp/protocol.h"
 #include "lsp/session_methods.h"
+#include "lsp/text_document.h"
 #include "lsp/transport.h"
 
 namespace seek::lsp {
@@ -30,16 +33,21 @@ struct ServerInfo {
   std::string version;
 };
 
+/// The completion service of the model this session serves; called on `initialize` (the
+/// daemon loads its model the first time it is asked).
+using CompletionProvider = std::function<agent::CompletionService&()>;
+
 class LspServer {
  public:
   /// `sessions`: the daemon's agent sessions, served as seek/session/* (nullptr: none).
-  LspServer(Transport& transport, agent::CompletionService& completions, ServerInfo info,
-            agent::SessionHost* sessions = nullptr);
+  LspServer(Transport& transport, CompletionProvider completions, ServerInfo info, agent::SessionHost* sessions = nullptr);
   ~LspServer();
 
-  /// Serves until `exit` or the end of the stream. Returns the process exit code: 0 after
-  /// shutdown + exit, 1 otherwise (the spec's rule).
-  int run();
+  /// Binds the LSP methods (and, with a session host, seek/session/*) into `table`.
+  void bind(MethodTable& table);
+  /// This session's part of seek/status: backend (null before initialize), index,
+  /// positionEncoding, documents, completion counters, lastContext, version.
+  json status() const;
 
  private:
   struct Job {
@@ -48,32 +56,22 @@ class LspServer {
     std::function<void()> work;
   };
 
-  void bind_methods();
-  void handle(std::string body);
+  void initialize(const json& params, Reply reply);
+  void code_action(const json& params, Reply reply);
   void completion_request(const TextDocumentPositionParams& params, Reply reply, bool inline_api);
   void worker_loop();
   void start_indexing();
-  void note_edit(const std::string& uri, std::int64_t line);
-  std::string display_path(const std::string& uri) const;
-  agent::CompletionRequest completion_request_for(const TextDocument& doc, Position cursor, bool automatic) const;
+  agent::OpenDocument open_document(const TextDocument& doc) const;
+  std::vector<agent::OpenDocument> open_documents() const;
 
   Transport& transport_;
-  agent::CompletionService& completions_;
+  CompletionProvider provide_completions_;
+  agent::CompletionService* completions_ = nullptr;  // set on initialize
   ServerInfo info_;
-  MethodTable table_;
   PositionEncoding encoding_ = PositionEncoding::kUtf16;
-  enum class Phase { kStarting, kRunning, kShutDown } phase_ = Phase::kStarting;
-  bool exit_requested_ = false;
   bool client_progress_ = false;  // the client takes window/workDoneProgress
   std::map<std::string, TextDocument> documents_;
-  struct Edit {
-    std::string uri;
-    std::int64_t line = 0;
-  };
-  static constexpr std::size_t kRecentEdits = 6;
-  static constexpr std::int64_t kEditRadius = 3;
-  std::deque<Edit> recent_edits_;  // most recent first
-  std::shared_ptr<agent::WorkspaceContext> workspace_;  // the repository index of rootUri
+  agent::EditorContext editor_;
   // Where index progress goes: the builder thread outlives this session, so it writes
   // through this, which the destructor disconnects.
   struct ProgressSink {

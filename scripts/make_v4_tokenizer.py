@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the DeepSeek V4 tokenizer files from the DeepSeek V3 tokenizer.json.
 
-    make_v4_tokenizer.py --base V3_TOKENIZER_JSON --table engine/model/v4_added_tokens.json --out OUT_DIR
+    make_v4_tokenizer.py --base V3_TOKENIZER_JSON --table engine/tokenizer/v4_added_tokens.json --out OUT_DIR
 
 Writes OUT_DIR/tokenizer.json (the V3 file with the V4 added tokens of the table appended;
 everything else byte-for-byte as the V3 file serialises it) and OUT_DIR/tokenizer_config.json
@@ -236,7 +236,7 @@ def write_atomic(path, text):
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Build the DeepSeek V4 tokenizer.json/tokenizer_config.json from the V3 tokenizer.json.")
     ap.add_argument("--base", required=True, help="DeepSeek V3 tokenizer.json")
-    ap.add_argument("--table", required=True, help="engine/model/v4_added_tokens.json")
+    ap.add_argument("--table", required=True, help="engine/tokenizer/v4_added_tokens.json")
     ap.add_argument("--out", required=True, help="output directory (created if missing)")
     args = ap.parse_args(argv)
     try:

@@ -15,7 +15,7 @@ debian_packages=(
   libboost1.81-dev nlohmann-json3-dev libgit2-dev libtree-sitter-dev libssl-dev
   libseccomp-dev bubblewrap python3-pytest libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev libxxhash-dev libzstd-dev libpcre2-dev
-  python3 python3-numpy tmux neovim
+  libedit-dev python3 python3-numpy tmux neovim
 )
 
 missing=()

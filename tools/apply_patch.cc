@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "base/fs.h"
 #include "tools/apply_patch.h"
 #include "tools/args.h"
 #include "tools/file_tools.h"
@@ -107,27 +108,21 @@ class ApplyPatchTool : public ToolHandler {
   }
 
   static Status commit(const std::vector<PlannedChange>& changes) {
-    // Phase 1: every new content into a temporary file beside its target.
-    std::vector<std::pair<fs::path, fs::path>> staged;  // temp -> target
-    const auto discard = [&] {
-      for (const auto& [temp, target] : staged) ::unlink(temp.c_str());
-    };
+    // Phase 1: every new content into a temporary file beside its target, on disk.
+    std::vector<AtomicFile> staged;
     for (const PlannedChange& change : changes) {
       if (!change.content) continue;
-      const fs::path temp = change.target.parent_path() / (".seek-patch-" + change.target.filename().string() + "-" +
-                                                           std::to_string(::getpid()) + "-" + std::to_string(staged.size()));
-      if (Status s = write_file_atomically(temp, *change.content); !s.ok()) {
-        discard();
-        return s.error().with_context("nothing was changed");
-      }
-      staged.emplace_back(temp, change.target);
+      std::error_code ec;
+      fs::create_directories(change.target.parent_path(), ec);
+      auto file = AtomicFile::create(change.target);
+      Status written = file.ok() ? file->write(*change.content) : Status(file.error());
+      if (written.ok()) written = file->sync();
+      if (!written.ok()) return written.error().with_context("nothing was changed");  // staged files are discarded
+      staged.push_back(std::move(*file));
     }
     // Phase 2: rename into place (same directory: atomic per file), then removals.
-    for (const auto& [temp, target] : staged) {
-      if (::rename(temp.c_str(), target.c_str()) != 0) {
-        discard();
-        return make_error(ErrorCode::kIo, "cannot replace " + target.string());
-      }
+    for (AtomicFile& file : staged) {
+      if (Status s = file.commit(); !s.ok()) return make_error(ErrorCode::kIo, "cannot replace " + file.target().string());
     }
     for (const PlannedChange& change : changes) {
       if (change.letter == 'D') ::unlink(change.target.c_str());

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/fs.h"
 #include "tools/approval.h"
 
 namespace seek::tools {
@@ -82,9 +83,8 @@ Result<std::vector<ApprovalRule>> parse_approval_rules(std::string_view toml_tex
 }
 
 std::string default_user_config_path() {
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg == '/') return std::string(xdg) + "/seek/config.toml";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "") + "/.config/seek/config.toml";
+  auto dir = user_dir(UserDir::kConfig);
+  return dir.ok() ? (*dir / "config.toml").string() : std::string();  // no home: no user config
 }
 
 Result<std::vector<HookSpec>> parse_hooks(std::string_view toml_text, const std::string& source) {

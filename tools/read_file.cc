@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "base/utf8.h"
 #include "tools/args.h"
 #include "tools/file_tools.h"
 
@@ -67,8 +68,7 @@ class ReadFileTool : public ToolHandler {
       }
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.size() > limits_.max_line_chars) {
-        std::size_t cut = limits_.max_line_chars;
-        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+        const std::size_t cut = utf8_floor(line, limits_.max_line_chars);
         line = line.substr(0, cut) + fmt::format(" [... line cut, {} more bytes]", line.size() - cut);
       }
       fmt::format_to(std::back_inserter(out), "{:>6}\t{}\n", number, line);

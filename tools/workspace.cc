@@ -14,6 +14,8 @@
 #include <random>
 #include <sstream>
 
+#include "base/fs.h"
+#include "base/utf8.h"
 namespace seek::tools {
 namespace {
 
@@ -129,36 +131,7 @@ Status write_file_atomically(const fs::path& path, std::string_view content) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) return make_error(ErrorCode::kIo, "cannot create " + path.parent_path().string() + ": " + ec.message());
-  mode_t mode = 0644;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  const fs::path temp = path.parent_path() / ("." + path.filename().string() + ".seek-tmp-" + std::to_string(rng() % 1000000000));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return make_error(ErrorCode::kIo, "cannot create " + temp.string() + ": " + std::strerror(errno));
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return make_error(ErrorCode::kIo, "cannot write " + path.string() + ": " + std::strerror(err));
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  ::fchmod(fd, mode);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temp.c_str());
-    return make_error(ErrorCode::kIo, "cannot flush " + path.string());
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    return make_error(ErrorCode::kIo, "cannot replace " + path.string() + ": " + std::strerror(err));
-  }
-  return ok_status();
+  return seek::write_file_atomically(path, content);
 }
 
 std::string cap_output(std::string_view text, std::size_t max_bytes) {
@@ -167,7 +140,7 @@ std::string cap_output(std::string_view text, std::size_t max_bytes) {
   if (auto newline = text.rfind('\n', max_bytes); newline != std::string_view::npos && newline > max_bytes / 2) {
     cut = newline + 1;
   }
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  cut = utf8_floor(text, cut);
   std::string out(text.substr(0, cut));
   out += "\n[... " + std::to_string(text.size() - cut) + " more bytes not shown ...]\n";
   return out;
@@ -177,18 +150,7 @@ bool looks_binary(std::string_view bytes) {
   const std::string_view head = bytes.substr(0, 8192);
   if (head.find('\0') != std::string_view::npos) return true;
   // Invalid UTF-8 in the head (a truncated last character is fine).
-  std::size_t i = 0;
-  while (i < head.size()) {
-    const auto c = static_cast<unsigned char>(head[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0) return true;
-    if (i + n > head.size()) break;
-    for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(head[i + k]) & 0xC0) != 0x80) return true;
-    }
-    i += n;
-  }
-  return false;
+  return !is_valid_utf8(head.substr(0, utf8_complete_prefix(head, head.size())));
 }
 
 Result<std::string> read_whole_file(const fs::path& path) {

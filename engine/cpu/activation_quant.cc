@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/ops/activation_quant.h"
 
 namespace seek::engine {

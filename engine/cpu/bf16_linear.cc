@@ -4,10 +4,10 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/cpu/dot.h"
 #include "engine/ops/bf16_linear.h"
-#include "engine/runtime/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 
 namespace seek::engine {
 namespace {

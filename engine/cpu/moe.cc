@@ -6,7 +6,7 @@
 #include <numeric>
 #include <vector>
 
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/ops/moe.h"
 
 namespace seek::engine {

@@ -11,9 +11,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/ops/quant_linear.h"
-#include "engine/runtime/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 
 namespace seek::engine {
 namespace {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/ops/rope.h"
 
 namespace seek::engine {

@@ -6,9 +6,9 @@
 #include <limits>
 #include <vector>
 
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/ops/sparse_attention.h"
-#include "engine/runtime/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 
 namespace seek::engine {
 namespace {

@@ -14,7 +14,7 @@
 
 #include "engine/model/compressor.h"
 #include "engine/model/layers.h"
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/ops/activation_quant.h"
 #include "engine/ops/bf16_linear.h"
 #include "engine/ops/rms_norm.h"
@@ -42,13 +42,13 @@ void head_norm_bf16(float* q, std::int64_t rows, std::int64_t dim, float eps) {
 // cannot see yet (its block ends after the query) is masked, sorts last and becomes -1.
 const std::int32_t* indexer_topk(const ModelConfig& c, const AttentionWeights& w, const float* x, const float* qr,
                                  std::int64_t S, std::int64_t start, const std::int64_t* positions, std::int64_t offset,
-                                 CompressorState& state, Workspace& ws, std::int64_t& k_out) {
+                                 CompressorState& state, ScratchArena& ws, std::int64_t& k_out) {
   const std::int64_t IH = c.index_n_heads, IC = c.index_head_dim, rd = c.rope_head_dim, ratio = state.ratio;
   const std::int64_t T = (start + S) / ratio, k = std::min(c.index_topk, T);
   k_out = k;
   // The result outlives this function's scratch: take it first, outside the scope.
   std::int32_t* chosen = ws.filled<std::int32_t>(S * k, -1);
-  Workspace::Scope scope(ws);
+  ScratchArena::Scope scope(ws);
   float* q = ws.zeros<float>(S * IH * IC);
   quant_linear(w.index_wq_b, qr, S, q);
   rope_rows(q, S, IH, IC, rd, positions, w.rope_freqs, false);
@@ -99,8 +99,8 @@ void init_attention_state(const ModelConfig& c, std::int64_t layer, AttentionSta
 }
 
 Status attention_forward(const ModelConfig& c, const AttentionWeights& w, std::int64_t layer, const float* x, std::int64_t S,
-                         std::int64_t start, std::int64_t prompt_length, AttentionState& st, Workspace& ws, float* out) {
-  Workspace::Scope scope(ws);
+                         std::int64_t start, std::int64_t prompt_length, AttentionState& st, ScratchArena& ws, float* out) {
+  ScratchArena::Scope scope(ws);
   const std::int64_t H = c.n_heads, C = c.head_dim, rd = c.rope_head_dim, Q = c.q_lora_rank;
   const std::int64_t ratio = c.ratio(layer), win = c.window_size;
   const float eps = static_cast<float>(c.norm_eps);

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/model/inventory.h"
+#include "engine/checkpoint/inventory.h"
 #include "engine/model/layers.h"
 
 namespace seek::engine {

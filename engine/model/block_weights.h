@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "engine/model/weights.h"
+#include "engine/checkpoint/weights.h"
 
 namespace seek::engine {
 

@@ -23,8 +23,8 @@ void init_compressor(CompressorState& state, std::int64_t ratio, std::int64_t he
 }
 
 void compressor_step(const ModelConfig& c, const CompressorWeights& w, const float* x, std::int64_t S, std::int64_t start,
-                     bool indexer, const std::vector<float>& freqs, CompressorState& st, Workspace& ws) {
-  Workspace::Scope scope(ws);
+                     bool indexer, const std::vector<float>& freqs, CompressorState& st, ScratchArena& ws) {
+  ScratchArena::Scope scope(ws);
   const std::int64_t D = c.dim, rd = c.rope_head_dim, ratio = st.ratio, width = st.width, head_dim = st.head_dim;
   const std::int64_t history = st.history();
   const bool overlap = width != head_dim;

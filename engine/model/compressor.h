@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "engine/model/block_weights.h"
-#include "engine/model/kv_state.h"
-#include "engine/runtime/workspace.h"
+#include "engine/kv/kv_state.h"
+#include "engine/cpu/scratch_arena.h"
 
 namespace seek::engine::layers {
 
@@ -19,6 +19,6 @@ void init_compressor(CompressorState& state, std::int64_t ratio, std::int64_t he
 /// to state.entries: gated pooling, BF16, norm, RoPE at the block start, then the FP8 round
 /// trip (main) or Hadamard + FP4 (indexer).
 void compressor_step(const ModelConfig& c, const CompressorWeights& w, const float* x, std::int64_t S, std::int64_t start,
-                     bool indexer, const std::vector<float>& freqs, CompressorState& state, Workspace& ws);
+                     bool indexer, const std::vector<float>& freqs, CompressorState& state, ScratchArena& ws);
 
 }  // namespace seek::engine::layers

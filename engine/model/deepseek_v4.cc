@@ -8,9 +8,9 @@
 #include <fstream>
 
 #include "engine/model/block_weights.h"
-#include "engine/model/inventory.h"
+#include "engine/checkpoint/inventory.h"
 #include "engine/model/layers.h"
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/ops/bf16_linear.h"
 #include "engine/ops/mhc.h"
 
@@ -75,8 +75,8 @@ Status DeepseekV4::run_block(std::int64_t layer, float* h, const std::int32_t* t
                              ModelState& state, const std::string& dump_dir) {
   const ModelConfig& c = config();
   const BlockWeights& b = blocks_[static_cast<std::size_t>(layer)];
-  Workspace& ws = state.scratch;
-  Workspace::Scope scope(ws);
+  ScratchArena& ws = state.scratch;
+  ScratchArena::Scope scope(ws);
   const std::int64_t D = c.dim, M = c.hc_mult;
   const bool append = start > 0;
   float* x = ws.zeros<float>(S * D);
@@ -117,9 +117,9 @@ Status DeepseekV4::run_block(std::int64_t layer, float* h, const std::int32_t* t
 // hc_head (with the given mix), the final norm and the shared head, a block of rows at a
 // time, so a long prefill never holds [S, vocab] at once.
 Status DeepseekV4::run_head(const float* h, std::int64_t S, const float* fn, const float* scale, const float* base,
-                            const float* norm, Workspace& ws, LogitsSink emit) {
+                            const float* norm, ScratchArena& ws, LogitsSink emit) {
   const ModelConfig& c = config();
-  Workspace::Scope scope(ws);
+  ScratchArena::Scope scope(ws);
   const std::int64_t D = c.dim, M = c.hc_mult;
   const float eps = static_cast<float>(c.norm_eps);
   float* x = ws.zeros<float>(S * D);
@@ -145,9 +145,9 @@ Status DeepseekV4::forward_rows(const std::vector<std::int32_t>& tokens, ModelSt
   if (state.layers.size() != static_cast<std::size_t>(c.n_layers + c.n_mtp_layers)) {
     return make_error(ErrorCode::kInvalidArgument, "the state was not made by this model's new_state()");
   }
-  Workspace& ws = state.scratch;
+  ScratchArena& ws = state.scratch;
   ws.reset();
-  Workspace::Scope scope(ws);
+  ScratchArena::Scope scope(ws);
   // Embedding, copied to every stream.
   float* h = ws.alloc<float>(S * M * D);
   for (std::int64_t t = 0; t < S; ++t) {
@@ -182,9 +182,9 @@ Status DeepseekV4::mtp_rows(const std::vector<float>& h_main, const std::vector<
   const std::int64_t layer = c.n_layers + m;
   const BlockWeights& b = blocks_[static_cast<std::size_t>(layer)];
   const float eps = static_cast<float>(c.norm_eps);
-  Workspace& ws = state.scratch;
+  ScratchArena& ws = state.scratch;
   ws.reset();
-  Workspace::Scope scope(ws);
+  ScratchArena::Scope scope(ws);
   float* e = ws.alloc<float>(S * D);
   float* en = ws.zeros<float>(S * D);
   float* ep = ws.zeros<float>(S * D);

@@ -11,9 +11,9 @@
 
 #include "base/result.h"
 #include "engine/model/block_weights.h"
-#include "engine/model/kv_state.h"
-#include "engine/model/weights.h"
-#include "engine/runtime/function_ref.h"
+#include "engine/kv/kv_state.h"
+#include "engine/checkpoint/weights.h"
+#include "base/function_ref.h"
 
 namespace seek::engine {
 
@@ -58,7 +58,7 @@ class DeepseekV4 {
   Status run_block(std::int64_t layer, float* h, const std::int32_t* tokens, std::int64_t S, std::int64_t start,
                    ModelState& state, const std::string& dump_dir);
   Status run_head(const float* h, std::int64_t S, const float* fn, const float* scale, const float* base, const float* norm,
-                  Workspace& ws, LogitsSink emit);
+                  ScratchArena& ws, LogitsSink emit);
 
   std::unique_ptr<ModelWeights> weights_;
   std::vector<BlockWeights> blocks_;  ///< main layers, then MTP blocks; resolved at load

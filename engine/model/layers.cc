@@ -3,7 +3,7 @@
 
 #include <cstdlib>
 
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/ops/rms_norm.h"
 
 namespace seek::engine::layers {

@@ -9,10 +9,10 @@
 
 #include "base/result.h"
 #include "engine/model/block_weights.h"
-#include "engine/model/kv_state.h"
-#include "engine/model/weights.h"
+#include "engine/kv/kv_state.h"
+#include "engine/checkpoint/weights.h"
 #include "engine/ops/rope.h"
-#include "engine/runtime/workspace.h"
+#include "engine/cpu/scratch_arena.h"
 
 namespace seek::engine::layers {
 
@@ -35,9 +35,9 @@ void init_attention_state(const ModelConfig& c, std::int64_t layer, AttentionSta
 /// `state`; start == 0 is the official prefill, S == 1 the official decode step.
 /// `prompt_length` as in ModelState.
 Status attention_forward(const ModelConfig& c, const AttentionWeights& w, std::int64_t layer, const float* x, std::int64_t S,
-                         std::int64_t start, std::int64_t prompt_length, AttentionState& state, Workspace& ws, float* out);
+                         std::int64_t start, std::int64_t prompt_length, AttentionState& state, ScratchArena& ws, float* out);
 /// x: [S, D] after ffn_norm -> out [S, D].
 Status moe_forward(const ModelConfig& c, const MoeWeights& w, const float* x, const std::int32_t* tokens, std::int64_t S,
-                   Workspace& ws, float* out);
+                   ScratchArena& ws, float* out);
 
 }  // namespace seek::engine::layers

@@ -11,8 +11,8 @@ namespace {
 
 // One expert (SwiGLU FFN) on `rows` tokens: out [rows, D] BF16 values.
 void expert(const ModelConfig& c, const ExpertWeights& e, const float* x, std::int64_t rows, const float* routing_weight,
-            Workspace& ws, float* out) {
-  Workspace::Scope scope(ws);
+            ScratchArena& ws, float* out) {
+  ScratchArena::Scope scope(ws);
   const std::int64_t F = c.moe_inter_dim;
   float* gate = ws.alloc<float>(rows * F);
   float* up = ws.alloc<float>(rows * F);
@@ -26,8 +26,8 @@ void expert(const ModelConfig& c, const ExpertWeights& e, const float* x, std::i
 }  // namespace
 
 Status moe_forward(const ModelConfig& c, const MoeWeights& mw, const float* x, const std::int32_t* tokens, std::int64_t S,
-                   Workspace& ws, float* out) {
-  Workspace::Scope scope(ws);
+                   ScratchArena& ws, float* out) {
+  ScratchArena::Scope scope(ws);
   const std::int64_t D = c.dim, K = c.n_activated_experts, E = c.n_routed_experts;
   std::int32_t* indices = ws.alloc<std::int32_t>(S * K);
   float* weights = ws.alloc<float>(S * K);

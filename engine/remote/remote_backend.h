@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/remote/chat_backend.h"
+#include "engine/chat/chat_generator.h"
 
 namespace seek::engine {
 
@@ -35,7 +35,7 @@ struct TextCompletionRequest {
 /// DEEPSEEK_API_KEY, else OPENAI_API_KEY, else `configured`.
 std::string api_key_from_environment(const std::string& configured = {});
 
-class RemoteBackend final : public ChatBackend {
+class RemoteBackend final : public ChatGenerator {
  public:
   /// Validates the URL (http:// or https://, host, optional port and path).
   static Result<std::unique_ptr<RemoteBackend>> create(RemoteOptions options);

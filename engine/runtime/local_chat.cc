@@ -1,13 +1,13 @@
-// LocalChatBackend (see local_chat.h).
+// LocalChatGenerator (see local_chat.h).
 #include "engine/runtime/local_chat.h"
 
 #include <fmt/format.h>
 
-#include "engine/model/chat_encoding.h"
-#include "engine/model/chat_format.h"
-#include "engine/model/py_json.h"
-#include "engine/model/reply_parser.h"
-#include "engine/model/reply_stream.h"
+#include "engine/chat/chat_encoding.h"
+#include "engine/chat/chat_format.h"
+#include "engine/chat/py_json.h"
+#include "engine/chat/reply_parser.h"
+#include "engine/chat/reply_stream.h"
 
 namespace seek::engine {
 namespace {
@@ -20,7 +20,7 @@ std::string valid_utf8(const std::string& text) {
 
 }  // namespace
 
-Result<ChatResult> LocalChatBackend::chat(const ChatRequest& request, FunctionRef<void(const ChatEvent&)> sink,
+Result<ChatResult> LocalChatGenerator::chat(const ChatRequest& request, FunctionRef<void(const ChatEvent&)> sink,
                                           const std::atomic<bool>& cancel) {
   // OpenAI messages -> the official encoder's input: the same shapes, tools on the system
   // message (one is added when the conversation has none).

@@ -27,23 +27,6 @@ LocalEngine::LocalEngine(std::unique_ptr<DeepseekV4> model, Tokenizer tokenizer)
   eos_ = tokenizer_.token_to_id("<｜end▁of▁sentence｜>").value_or(-1);
 }
 
-std::optional<std::filesystem::path> default_kv_store_dir() {
-  if (const char* off = std::getenv("SEEK_KV_CACHE"); off && std::string_view(off) == "0") return std::nullopt;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "seek" / "kv";
-  const char* home = std::getenv("HOME");
-  if (!home || !*home) return std::nullopt;
-  return std::filesystem::path(home) / ".cache" / "seek" / "kv";
-}
-
-std::uint64_t default_kv_store_bytes() {
-  if (const char* v = std::getenv("SEEK_KV_CACHE_BYTES"); v && *v) {
-    char* end = nullptr;
-    const unsigned long long n = std::strtoull(v, &end, 10);
-    if (end && *end == '\0' && n > 0) return n;
-  }
-  return 8ull << 30;
-}
-
 Result<std::unique_ptr<LocalEngine>> LocalEngine::load(const std::string& model_dir) {
   const std::string tokenizer_path = (std::filesystem::path(model_dir) / "tokenizer.json").string();
   SEEK_ASSIGN_OR_RETURN(Tokenizer tokenizer, Tokenizer::load(tokenizer_path));
@@ -61,8 +44,8 @@ Status LocalEngine::enable_kv_store(const std::filesystem::path& dir, std::uint6
   return ok_status();
 }
 
-void LocalEngine::enable_default_kv_store() {
-  if (auto dir = default_kv_store_dir()) (void)enable_kv_store(*dir, default_kv_store_bytes());
+void LocalEngine::enable_kv_store(const std::optional<KvStoreSettings>& settings) {
+  if (settings) (void)enable_kv_store(settings->dir, settings->max_bytes);
 }
 
 void LocalEngine::remember(const ModelState& state) {

@@ -1,4 +1,4 @@
-// LocalEngine: the Backend on the V4 model in this process. Greedy decoding; the prompt runs
+// LocalEngine: the TokenGenerator on the V4 model in this process. Greedy decoding; the prompt runs
 // in 32-token chunks (so a cancel lands fast) laid out as one prefill (bit-identical), from
 // the deepest cached prefix state: snapshots of the ModelState taken at 128-token boundaries
 // of the last prompt (compressed pages shared, so a snapshot costs the window ring and the
@@ -9,22 +9,18 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/model/deepseek_v4.h"
-#include "engine/runtime/backend.h"
-#include "engine/runtime/kv_store.h"
+#include "engine/runtime/token_generator.h"
+#include "engine/kv/kv_store.h"
 
 namespace seek::engine {
 
-/// Where prefix states are kept on disk by default: $XDG_CACHE_HOME/seek/kv (else
-/// ~/.cache/seek/kv); nullopt when SEEK_KV_CACHE=0. The budget: $SEEK_KV_CACHE_BYTES, else 8 GiB.
-std::optional<std::filesystem::path> default_kv_store_dir();
-std::uint64_t default_kv_store_bytes();
-
-class LocalEngine final : public Backend {
+class LocalEngine final : public TokenGenerator {
  public:
   /// Loads the checkpoint in `model_dir` and the tokenizer.json beside it.
   static Result<std::unique_ptr<LocalEngine>> load(const std::string& model_dir);
@@ -38,8 +34,9 @@ class LocalEngine final : public Backend {
   /// Keeps prefix states on disk too (kv_store.h): a prompt whose prefix was computed before,
   /// in this process or an earlier one, starts from there.
   Status enable_kv_store(const std::filesystem::path& dir, std::uint64_t max_bytes);
-  /// The same at default_kv_store_dir() with default_kv_store_bytes(); nothing when off.
-  void enable_default_kv_store();
+  /// The same from settings; nullopt leaves the store off. A store that cannot be opened
+  /// leaves it off too (the engine works without it).
+  void enable_kv_store(const std::optional<KvStoreSettings>& settings);
   KvStore* kv_store() { return store_.get(); }
 
  private:

@@ -34,7 +34,7 @@ struct Fixture {
       return make_error(ErrorCode::kIo, "disk on fire");
     }));
   }
-  RunOutcome run(engine::ChatBackend& backend, AgentConfig config, Json& transcript) {
+  RunOutcome run(engine::ChatGenerator& backend, AgentConfig config, Json& transcript) {
     std::atomic<bool> cancel{false};
     AgentLoop loop(backend, registry, policy, std::move(config));
     return loop.run("do it", transcript, [&](const Json& e) { events.push_back(e); }, cancel);
@@ -115,10 +115,10 @@ TEST(AgentLoop, HostFaultsEndTheRunAndBackendErrorsToo) {
 
 TEST(AgentLoop, TimeLimit) {
   Fixture f;
-  class SlowChat final : public engine::ChatBackend {
+  class SlowChat final : public engine::ChatGenerator {
    public:
     std::string name() const override { return "slow"; }
-    Result<engine::ChatResult> chat(const engine::ChatRequest&, engine::FunctionRef<void(const engine::ChatEvent&)>,
+    Result<engine::ChatResult> chat(const engine::ChatRequest&, seek::FunctionRef<void(const engine::ChatEvent&)>,
                                     const std::atomic<bool>&) override {
       std::this_thread::sleep_for(std::chrono::milliseconds(60));
       return call("look", "{}");
@@ -133,10 +133,10 @@ TEST(AgentLoop, TimeLimit) {
 TEST(AgentLoop, CompactsOlderTurnsIntoASummaryNearTheBudget) {
   Fixture f;
   // Ten tool steps with bulky results, then done; the compaction request gets a summary.
-  class Chatty final : public engine::ChatBackend {
+  class Chatty final : public engine::ChatGenerator {
    public:
     std::string name() const override { return "chatty"; }
-    Result<engine::ChatResult> chat(const engine::ChatRequest& r, engine::FunctionRef<void(const engine::ChatEvent&)>,
+    Result<engine::ChatResult> chat(const engine::ChatRequest& r, seek::FunctionRef<void(const engine::ChatEvent&)>,
                                     const std::atomic<bool>&) override {
       if (r.messages[0]["content"].get<std::string>().find("compact") != std::string::npos) {
         ++compactions;

@@ -19,7 +19,7 @@ TEST(CleanCompletion, KeepsOneLineAndDoesNotRepeatTheSuffix) {
 }
 
 TEST(LineHistoryBackend, ContinuesTheMostRecentMatchingLine) {
-  CompletionService service(make_line_history_backend());
+  CompletionService service(make_line_history_completion_source());
   std::atomic<bool> cancel{false};
   CompletionRequest r;
   r.prefix = "for (int i = 0; i < n; ++i) {\n}\nvoid g() {\n  for (int i";
@@ -36,7 +36,7 @@ TEST(LineHistoryBackend, ContinuesTheMostRecentMatchingLine) {
 }
 
 // A backend that counts its calls and always suggests the same text.
-class CountingBackend final : public CompletionBackend {
+class CountingBackend final : public CompletionSource {
  public:
   explicit CountingBackend(int* calls) : calls_(calls) {}
   std::string name() const override { return "counting"; }

@@ -11,19 +11,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/remote/chat_backend.h"
+#include "engine/chat/chat_generator.h"
 #include "tools/tool.h"
 
 namespace seek::agent {
 
 using Json = nlohmann::json;
 
-class ScriptedChat final : public engine::ChatBackend {
+class ScriptedChat final : public engine::ChatGenerator {
  public:
   explicit ScriptedChat(std::deque<engine::ChatResult> replies, bool repeat_last = false)
       : replies_(std::move(replies)), repeat_last_(repeat_last) {}
   std::string name() const override { return "scripted"; }
-  Result<engine::ChatResult> chat(const engine::ChatRequest& request, engine::FunctionRef<void(const engine::ChatEvent&)> sink,
+  Result<engine::ChatResult> chat(const engine::ChatRequest& request, seek::FunctionRef<void(const engine::ChatEvent&)> sink,
                                   const std::atomic<bool>&) override {
     seen.push_back(request.messages);
     if (replies_.empty()) return make_error(ErrorCode::kUnavailable, "script exhausted");

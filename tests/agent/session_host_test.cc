@@ -58,10 +58,10 @@ class Recorder {
 };
 
 // A backend that streams one delta and then waits for the cancel flag.
-class BlockingChat final : public engine::ChatBackend {
+class BlockingChat final : public engine::ChatGenerator {
  public:
   std::string name() const override { return "blocking"; }
-  Result<engine::ChatResult> chat(const engine::ChatRequest&, engine::FunctionRef<void(const engine::ChatEvent&)> sink,
+  Result<engine::ChatResult> chat(const engine::ChatRequest&, seek::FunctionRef<void(const engine::ChatEvent&)> sink,
                                   const std::atomic<bool>& cancel) override {
     sink(engine::ChatEvent{engine::ChatEvent::Kind::kContentDelta, "working", 0, {}, {}});
     while (!cancel.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "tests/support/compare.h"
 
 namespace seek::engine {

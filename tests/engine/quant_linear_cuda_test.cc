@@ -4,7 +4,7 @@
 #include <random>
 #include <vector>
 
-#include "engine/model/quant.h"
+#include "engine/checkpoint/quant.h"
 #include "engine/ops/quant_linear.h"
 #include "tests/support/compare.h"
 

@@ -52,6 +52,7 @@ async function open(c, uri, text) {
     assert.ok(Array.isArray(result.items));
     const daemonStatus = JSON.parse(cp.execFileSync(seek, ['daemon', 'status'], { env }).toString());
     assert.ok(daemonStatus.pid > 0);
+    assert.equal(daemonStatus.clients, 2, 'both bridged editors count as clients of the daemon');
     await a.c.sendRequest(lsp.ShutdownRequest.type);
     a.c.sendNotification(lsp.ExitNotification.type);
     assert.equal(await a.exited, 0, 'exit after shutdown: 0 through the bridge');

@@ -502,9 +502,9 @@ TEST(RepoIndexSelf, IndexesThisCheckout) {
   }
   EXPECT_GT(expected, 100u);
 
-  const auto workspace = index.definitions_named("Workspace");
+  const auto workspace = index.definitions_named("ScratchArena");
   EXPECT_THAT(workspace, Contains(::testing::AllOf(
-                             ::testing::Field(&LocatedDefinition::path, "engine/runtime/workspace.h"),
+                             ::testing::Field(&LocatedDefinition::path, "engine/cpu/scratch_arena.h"),
                              ::testing::Field(&LocatedDefinition::definition,
                                               ::testing::AllOf(::testing::Field(&Definition::kind, DefinitionKind::kClass),
                                                                ::testing::Field(&Definition::container, "seek::engine"))))));

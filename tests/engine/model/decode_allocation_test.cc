@@ -10,8 +10,8 @@
 #include <new>
 
 #include "engine/model/deepseek_v4.h"
-#include "engine/model/presets.h"
-#include "engine/model/random_checkpoint.h"
+#include "engine/checkpoint/presets.h"
+#include "engine/checkpoint/random_checkpoint.h"
 #include "tests/support/temp_dir.h"
 
 namespace {

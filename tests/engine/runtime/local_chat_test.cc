@@ -1,4 +1,4 @@
-// LocalChatBackend: a scripted engine that generates a known completion token by token
+// LocalChatGenerator: a scripted engine that generates a known completion token by token
 // shows the deltas add up to exactly the parsed reasoning and content (with and without a
 // DSML tool call, with multi-byte characters split across tokens); on a tiny random
 // checkpoint the reply streams per token, each delta valid UTF-8, and a cancel ends it.
@@ -8,9 +8,9 @@
 
 #include <filesystem>
 
-#include "engine/model/presets.h"
-#include "engine/model/random_checkpoint.h"
-#include "engine/model/tokenizer.h"
+#include "engine/checkpoint/presets.h"
+#include "engine/checkpoint/random_checkpoint.h"
+#include "engine/tokenizer/tokenizer.h"
 #include "engine/runtime/local_engine.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
@@ -19,7 +19,7 @@ namespace seek::engine {
 namespace {
 
 // Generates a fixed completion: its tokens one by one, then "eos".
-class ScriptedEngine final : public Backend {
+class ScriptedEngine final : public TokenGenerator {
  public:
   ScriptedEngine(const Tokenizer& tokenizer, std::string completion) : tokenizer_(tokenizer), completion_(std::move(completion)) {}
   std::string name() const override { return "scripted"; }
@@ -55,7 +55,7 @@ TEST(LocalChat, StreamedDeltasAddUpToTheParsedReply) {
   for (const Case& c : {Case{true, "The sign is wrong 😀.</think>Fixed: a + b — done. 你好", "The sign is wrong 😀.", "Fixed: a + b — done. 你好", 0},
                         Case{false, "Plain answer, no thinking.", "", "Plain answer, no thinking.", 0},
                         Case{true, "Read it first.</think>Reading." + call, "Read it first.", "Reading.", 1}}) {
-    LocalChatBackend chat(std::make_shared<ScriptedEngine>(*tokenizer, c.completion));
+    LocalChatGenerator chat(std::make_shared<ScriptedEngine>(*tokenizer, c.completion));
     ChatRequest request;
     request.messages = nlohmann::json::array({{{"role", "user"}, {"content", "task"}}});
     request.thinking = c.thinking;
@@ -92,7 +92,7 @@ TEST(LocalChat, StreamsPerTokenOnARandomCheckpointAndCancels) {
   ASSERT_TRUE(write_random_checkpoint(*config, ck, {.seed = 7, .tokenizer_dir = tokenizer_dir}).ok());
   auto engine = LocalEngine::load(ck);
   ASSERT_TRUE(engine.ok()) << engine.error().message;
-  LocalChatBackend chat(std::shared_ptr<Backend>(std::move(*engine)), 24);
+  LocalChatGenerator chat(std::shared_ptr<TokenGenerator>(std::move(*engine)), 24);
 
   for (bool thinking : {false, true}) {
     ChatRequest request;

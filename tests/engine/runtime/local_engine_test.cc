@@ -1,4 +1,4 @@
-// LocalEngine, the in-process Backend: greedy generation streamed as events; an identical
+// LocalEngine, the in-process TokenGenerator: greedy generation streamed as events; an identical
 // request answered from the cache; a prompt sharing a long prefix with the previous one
 // restarts from a 128-token snapshot and still produces exactly what a fresh engine does;
 // a cancel stops it. Runs on a tiny random checkpoint with the real V4 tokenizer.
@@ -8,8 +8,8 @@
 
 #include <filesystem>
 
-#include "engine/model/presets.h"
-#include "engine/model/random_checkpoint.h"
+#include "engine/checkpoint/presets.h"
+#include "engine/checkpoint/random_checkpoint.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
 
