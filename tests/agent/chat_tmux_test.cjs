@@ -1,7 +1,7 @@
 // `seek chat` in a real terminal (tmux): type a task, approve an edit at the prompt, see it
 // as a coloured diff and the file change; cancel a slow turn with Ctrl-C (the session goes
-// on); /diff and /undo; line editing and history; quit with /quit; then --last resumes the
-// same transcript.
+// on); /diff and /undo; line editing and history (wide characters, a wrapped line, Ctrl-R
+// search); quit with /quit; then --last resumes the same transcript, and the history too.
 //   node tests/agent/chat_tmux_test.cjs SEEK_BINARY
 'use strict';
 const assert = require('node:assert/strict');
@@ -96,6 +96,36 @@ function chunk(delta, finish = null) {
     tmux('send-keys', '-t', 'chat', 'Up');
     await waitFor(/› now do something slow\s*$/, 'an older line');
     tmux('send-keys', '-t', 'chat', 'Down', 'Down', 'C-u');
+
+    // Wide characters: CJK and emoji take two cells each; moving and inserting in the middle
+    // of them keeps the cursor on the right character and the line drawn right.
+    tmux('send-keys', '-t', 'chat', '-l', '修正 the 関数 🎉 now');
+    tmux('send-keys', '-t', 'chat', 'Left', 'Left', 'Left', 'Left');
+    tmux('send-keys', '-t', 'chat', '-l', '!');
+    tmux('send-keys', '-t', 'chat', 'C-a', 'Right', 'Right', 'Right');
+    tmux('send-keys', '-t', 'chat', '-l', 'X');
+    await waitFor(/› 修正 Xthe 関数 🎉! now\s*$/, 'editing between wide characters');
+    // The cursor sits in the right cell: "› " is 2 cells, "修正 " 5, then "X".
+    assert.equal(tmux('display-message', '-p', '-t', 'chat', '#{cursor_x}').trim(), '8', 'the cursor after the inserted X');
+    tmux('send-keys', '-t', 'chat', 'C-e', 'C-u');
+    await waitFor(/› \s*$/, 'the wide line cleared');
+
+    // A line longer than the terminal (180 columns) wraps; editing its start redraws it whole.
+    const long = Array.from({ length: 50 }, (_, i) => `w${String(i).padStart(3, '0')}-`).join('');
+    tmux('send-keys', '-t', 'chat', '-l', long);
+    tmux('send-keys', '-t', 'chat', 'C-a');
+    tmux('send-keys', '-t', 'chat', '-l', '>>');
+    await waitFor(new RegExp(`› >>${long}\\s*$`), 'the wrapped line, edited at its start');
+    tmux('send-keys', '-t', 'chat', 'C-e', 'C-u');
+    await waitFor(/› \s*$/, 'the long line cleared');
+
+    // Ctrl-R searches the history backwards.
+    tmux('send-keys', '-t', 'chat', 'C-r');
+    tmux('send-keys', '-t', 'chat', '-l', 'fol');
+    await waitFor(/› \/fold\s*\n/, 'the history search found /fold');
+    tmux('send-keys', '-t', 'chat', 'C-e');
+    await waitFor(/› \/fold\s*$/, 'the found line, ready to edit');
+    tmux('send-keys', '-t', 'chat', 'C-u');
     tmux('send-keys', '-t', 'chat', '/quit', 'Enter');
     await waitFor(/EXIT:0/, 'a clean exit');
     const sessionId = /session ([0-9a-f]+-[0-9a-f]+)/.exec(screen())[1];
@@ -108,6 +138,10 @@ function chunk(delta, finish = null) {
     await waitFor(new RegExp(`resumed session ${sessionId} \\((\\d+) messages\\)`), 'the resumed session');
     const count = Number(new RegExp(`resumed session ${sessionId} \\((\\d+) messages\\)`).exec(screen())[1]);
     assert.equal(count, before - 1, 'every message of the transcript file is back');
+    // The history outlives the session: Up brings back the first session's last line.
+    tmux('send-keys', '-t', 'chat', 'Up');
+    await waitFor(/› \/quit\s*$/, 'the history of the earlier session');
+    tmux('send-keys', '-t', 'chat', 'C-u');
     tmux('send-keys', '-t', 'chat', '/quit', 'Enter');
     await waitFor(/EXIT:0/, 'the second exit');
     console.log(`ok: chat under tmux (approve, diff, cancel, undo, quit, resume ${count} messages)`);
