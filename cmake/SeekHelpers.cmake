@@ -20,6 +20,25 @@ set(_seek_allowed_agent "engine;engine_remote;engine_text;sandbox;tools")
 set(_seek_allowed_lsp "agent")
 set(_seek_allowed_daemon "agent;engine;engine_remote;engine_text;lsp;sandbox;tools")
 
+# seek_forbid_includes(<folder> <regex>...): a configure error when a source file under
+# <folder> (relative to the source root) #includes a quoted path matching one of the regexes.
+# DEPS keep libraries apart; this keeps the folders inside one library apart too.
+function(seek_forbid_includes folder)
+  file(GLOB_RECURSE files "${PROJECT_SOURCE_DIR}/${folder}/*.h" "${PROJECT_SOURCE_DIR}/${folder}/*.cc"
+       "${PROJECT_SOURCE_DIR}/${folder}/*.cu")
+  foreach(file IN LISTS files)
+    file(STRINGS "${file}" includes REGEX "^#include \"")
+    foreach(line IN LISTS includes)
+      foreach(pattern IN LISTS ARGN)
+        if(line MATCHES "^#include \"${pattern}")
+          file(RELATIVE_PATH shown "${PROJECT_SOURCE_DIR}" "${file}")
+          message(FATAL_ERROR "${shown}: '${line}' reaches past its layer (${folder} may not include ${pattern})")
+        endif()
+      endforeach()
+    endforeach()
+  endforeach()
+endfunction()
+
 # SEEK_SANITIZE=address,undefined (for example) instruments our targets for a test run.
 set(SEEK_SANITIZE "" CACHE STRING "Sanitizers for our targets, e.g. address,undefined (empty: none)")
 

@@ -12,6 +12,7 @@
 
 #include "daemon/agent_setup.h"
 #include "daemon/server/server.h"
+#include "daemon/tui/chat_app.h"
 
 namespace seek::daemon {
 
@@ -113,13 +114,7 @@ struct RunOptions {
 };
 int run_task(const RunOptions& options);
 
-/// `seek chat [--repo DIR] [--resume ID|--last]`: the interactive terminal session (tui/).
-struct ChatOptions {
-  AgentFlags flags;
-  std::string resume;  ///< a session id
-  bool last = false;   ///< resume the newest session on this repository
-  std::string mode;    ///< chat | thinking | max; empty: the backend's default
-};
+/// `seek chat`: the interactive terminal session (tui/chat_app.h has its options).
 int run_chat(const ChatOptions& options);
 
 /// `seek sessions [--repo DIR] [--json]` lists the agent sessions (newest first) from the

@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 
 #include "daemon/client/rpc_client.h"
-#include "daemon/server/instance_lock.h"
+#include "daemon/instance_lock.h"
 
 namespace seek::daemon {
 

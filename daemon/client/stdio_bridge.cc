@@ -100,12 +100,22 @@ Result<int> bridge_stdio_to_daemon(const DaemonPaths& paths) {
   if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("cannot reach {}: {}", paths.lsp_socket.string(), ec.message()));
 
   RestoreFlags stdin_flags{STDIN_FILENO}, stdout_flags{STDOUT_FILENO};
-  asio::posix::stream_descriptor in(io, ::dup(STDIN_FILENO));
-  asio::posix::stream_descriptor out(io, ::dup(STDOUT_FILENO));
+  const int in_fd = ::dup(STDIN_FILENO), out_fd = ::dup(STDOUT_FILENO);
+  if (in_fd < 0 || out_fd < 0) {
+    if (in_fd >= 0) ::close(in_fd);
+    if (out_fd >= 0) ::close(out_fd);
+    return make_error(ErrorCode::kUnavailable, "stdin and stdout must be open: they carry the editor's LSP stream");
+  }
+  asio::posix::stream_descriptor in(io, in_fd);
+  asio::posix::stream_descriptor out(io, out_fd);
   int exit_code = 1;
-  asio::co_spawn(io, editor_to_daemon(in, daemon), asio::detached);
-  asio::co_spawn(io, daemon_to_editor(daemon, out, exit_code), [&](std::exception_ptr) { io.stop(); });
-  io.run();
+  try {
+    asio::co_spawn(io, editor_to_daemon(in, daemon), asio::detached);
+    asio::co_spawn(io, daemon_to_editor(daemon, out, exit_code), [&](std::exception_ptr) { io.stop(); });
+    io.run();
+  } catch (const std::exception& e) {  // Asio reports descriptor failures by exception
+    return make_error(ErrorCode::kIo, std::string("the LSP bridge: ") + e.what());
+  }
   return exit_code;
 }
 

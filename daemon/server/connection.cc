@@ -39,7 +39,7 @@ auto log_failure(std::uint64_t id, const char* what) {
 }  // namespace
 
 Connection::Connection(Socket socket, std::uint64_t id, HandlerFactory make_handler, ConnectionOptions options,
-                       std::function<void(std::uint64_t id)> on_finished)
+                       Hooks hooks)
     : socket_(std::move(socket)),
       read_deadline_(socket_.get_executor()),
       write_deadline_(socket_.get_executor()),
@@ -47,7 +47,7 @@ Connection::Connection(Socket socket, std::uint64_t id, HandlerFactory make_hand
       id_(id),
       make_handler_(std::move(make_handler)),
       options_(options),
-      on_finished_(std::move(on_finished)),
+      hooks_(std::move(hooks)),
       decoder_(options.frame_limits) {}
 
 Connection::~Connection() {
@@ -96,6 +96,7 @@ void Connection::close_when_drained() {
 }
 
 void Connection::finish_input() {
+  if (hooks_.on_input_end) hooks_.on_input_end();
   {
     std::lock_guard lock(mutex_);
     input_done_ = true;
@@ -269,7 +270,7 @@ void Connection::dispatch_loop() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->dispatcher_.join();
     self->keep_running_.reset();
-    if (self->on_finished_) self->on_finished_(self->id_);
+    if (self->hooks_.on_finished) self->hooks_.on_finished(self->id_);
   });
 }
 

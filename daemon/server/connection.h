@@ -56,10 +56,15 @@ class Connection final : public lsp::Transport, public std::enable_shared_from_t
  public:
   using Socket = boost::asio::local::stream_protocol::socket;
 
-  /// `on_finished` runs on the io thread once the connection is closed and its dispatcher
-  /// has ended (the registry forgets it then).
-  Connection(Socket socket, std::uint64_t id, HandlerFactory make_handler, ConnectionOptions options,
-             std::function<void(std::uint64_t id)> on_finished);
+  /// Both hooks run on the io thread, once each: `on_input_end` when nothing more can be
+  /// read (the peer left, or the connection was closed: it no longer counts as a client),
+  /// `on_finished` once the connection is closed and its dispatcher has ended (the registry
+  /// forgets it then).
+  struct Hooks {
+    std::function<void()> on_input_end;
+    std::function<void(std::uint64_t id)> on_finished;
+  };
+  Connection(Socket socket, std::uint64_t id, HandlerFactory make_handler, ConnectionOptions options, Hooks hooks);
   ~Connection() override;
 
   /// Starts reading, the deadline watchdog and the dispatcher thread.
@@ -92,7 +97,7 @@ class Connection final : public lsp::Transport, public std::enable_shared_from_t
   std::uint64_t id_;
   HandlerFactory make_handler_;
   ConnectionOptions options_;
-  std::function<void(std::uint64_t)> on_finished_;
+  Hooks hooks_;
   lsp::FrameDecoder decoder_;
   bool frame_deadline_armed_ = false;  // a started frame's deadline runs, not restarted per read
 

@@ -28,7 +28,7 @@
 #include "base/log.h"
 #include "daemon/server/client_session.h"
 #include "daemon/server/connection.h"
-#include "daemon/server/instance_lock.h"
+#include "daemon/instance_lock.h"
 #include "daemon/server/model_hub.h"
 #include "daemon/version.h"
 
@@ -68,7 +68,7 @@ class Server {
   std::vector<std::unique_ptr<Listener>> listeners_;
   DaemonState state_;
   std::map<std::uint64_t, std::shared_ptr<Connection>> connections_;  // io thread only
-  std::atomic<std::size_t> open_{0};  // connections_.size(), for other threads
+  std::atomic<std::size_t> open_{0};  // connections still read from: the clients seek/status counts
   std::uint64_t next_id_ = 1;
   bool stopping_ = false;
 };
@@ -150,13 +150,12 @@ asio::awaitable<void> Server::accept_loop(Listener& listener) {
     HandlerFactory make_handler = [this](lsp::Transport& transport) -> std::unique_ptr<MessageHandler> {
       return std::make_unique<ClientSession>(transport, models_, state_, std::string(version()));
     };
+    Connection::Hooks hooks{.on_input_end = [this] { --open_; },
+                            .on_finished = [this](std::uint64_t finished) { connections_.erase(finished); }};
     auto connection = std::make_shared<Connection>(std::move(socket), id, std::move(make_handler), connection_options,
-                                                   [this](std::uint64_t finished) {
-                                                     connections_.erase(finished);
-                                                     open_ = connections_.size();
-                                                   });
+                                                   std::move(hooks));
     connections_.emplace(id, connection);
-    open_ = connections_.size();
+    ++open_;
     connection->start();
   }
 }

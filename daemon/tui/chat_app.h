@@ -6,11 +6,24 @@
 // killed daemon loses nothing that was synced.
 #pragma once
 
-#include "daemon/cli/commands.h"
+#include <string>
 
-namespace seek::daemon::tui {
+#include "daemon/agent_setup.h"
+
+namespace seek::daemon {
+
+/// `seek chat [--repo DIR] [--resume ID|--last]` and the model flags.
+struct ChatOptions {
+  AgentFlags flags;
+  std::string resume;  ///< a session id
+  bool last = false;   ///< resume the newest session on this repository
+  std::string mode;    ///< chat | thinking | max; empty: the backend's default
+};
+
+namespace tui {
 
 /// Runs the session; returns the exit code (0, 1 when the daemon is lost, 2 on usage errors).
 int run_chat_app(const ChatOptions& options);
 
-}  // namespace seek::daemon::tui
+}  // namespace tui
+}  // namespace seek::daemon

@@ -1,7 +1,7 @@
 // DaemonTest and RawClient (see daemon_harness.h).
 #include "tests/daemon/daemon_harness.h"
 
-#include "daemon/server/instance_lock.h"
+#include "daemon/instance_lock.h"
 
 #include <poll.h>
 #include <signal.h>

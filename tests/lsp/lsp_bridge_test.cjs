@@ -50,8 +50,13 @@ async function open(c, uri, text) {
     const result = await a.c.sendRequest(lsp.InlineCompletionRequest.type, {
       textDocument: { uri: 'file:///a.py' }, position: { line: 2, character: 0 }, context: { triggerKind: 1 } });
     assert.ok(Array.isArray(result.items));
-    const daemonStatus = JSON.parse(cp.execFileSync(seek, ['daemon', 'status'], { env }).toString());
+    let daemonStatus = JSON.parse(cp.execFileSync(seek, ['daemon', 'status'], { env }).toString());
     assert.ok(daemonStatus.pid > 0);
+    // Both bridged editors count as clients (asked until connections that just left are gone).
+    for (let i = 0; i < 40 && daemonStatus.clients !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      daemonStatus = JSON.parse(cp.execFileSync(seek, ['daemon', 'status'], { env }).toString());
+    }
     assert.equal(daemonStatus.clients, 2, 'both bridged editors count as clients of the daemon');
     await a.c.sendRequest(lsp.ShutdownRequest.type);
     a.c.sendNotification(lsp.ExitNotification.type);

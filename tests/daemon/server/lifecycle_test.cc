@@ -8,7 +8,7 @@
 #include <fstream>
 #include <thread>
 
-#include "daemon/server/instance_lock.h"
+#include "daemon/instance_lock.h"
 #include "tests/daemon/daemon_harness.h"
 
 namespace seek::testing {

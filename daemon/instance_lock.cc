@@ -1,5 +1,5 @@
 // InstanceLock: flock(LOCK_EX|LOCK_NB) on daemon.lock plus the holder's pid in the file.
-#include "daemon/server/instance_lock.h"
+#include "daemon/instance_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
