@@ -9,45 +9,14 @@
 #include <mutex>
 
 #include "tools/args.h"
+#include "tools/git_handles.h"
 #include "tools/git_tools.h"
 
 namespace seek::tools {
 namespace {
 
 namespace fs = std::filesystem;
-
-template <class T, void (*Free)(T*)>
-struct GitPtr {
-  T* p = nullptr;
-  GitPtr() = default;
-  GitPtr(const GitPtr&) = delete;
-  GitPtr& operator=(const GitPtr&) = delete;
-  ~GitPtr() {
-    if (p) Free(p);
-  }
-  T** out() { return &p; }
-  T* get() const { return p; }
-};
-using Repo = GitPtr<git_repository, git_repository_free>;
-using Object = GitPtr<git_object, git_object_free>;
-using Commit = GitPtr<git_commit, git_commit_free>;
-using Tree = GitPtr<git_tree, git_tree_free>;
-using Diff = GitPtr<git_diff, git_diff_free>;
-using Index = GitPtr<git_index, git_index_free>;
-using StatusList = GitPtr<git_status_list, git_status_list_free>;
-using Revwalk = GitPtr<git_revwalk, git_revwalk_free>;
-using Reference = GitPtr<git_reference, git_reference_free>;
-using Signature = GitPtr<git_signature, git_signature_free>;
-
-std::string last_git_error(const std::string& what) {
-  const git_error* e = git_error_last();
-  return what + ": " + (e && e->message ? e->message : "libgit2 error");
-}
-
-std::mutex& git_mutex() {  // one repository operation at a time per process
-  static std::mutex m;
-  return m;
-}
+using namespace git;
 
 std::string short_id(const git_oid* oid) {
   char buffer[GIT_OID_HEXSZ + 1];

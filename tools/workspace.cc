@@ -1,6 +1,8 @@
 // Workspace path confinement, ignore rules and safe file writes (see workspace.h).
 #include "tools/workspace.h"
 
+#include "tools/git_handles.h"
+
 #include <fcntl.h>
 #include <git2.h>
 #include <sys/stat.h>
@@ -28,16 +30,6 @@ bool inside(const fs::path& path, const fs::path& root) {
 
 Error model_error(std::string message) { return make_error(ErrorCode::kPermissionDenied, std::move(message)); }
 
-void init_libgit2() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    git_libgit2_init();
-    // Repositories owned by another user are the user's own checkouts here; the daemon
-    // reads ignore rules only.
-    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-  });
-}
-
 }  // namespace
 
 struct Workspace::Git {
@@ -62,7 +54,7 @@ Result<Workspace> Workspace::open(const fs::path& root, bool allow_reads_outside
   Workspace ws;
   ws.root_ = real;
   ws.allow_reads_outside_ = allow_reads_outside;
-  init_libgit2();
+  git::init_libgit2();
   git_repository* repo = nullptr;
   if (git_repository_open_ext(&repo, real.c_str(), 0, nullptr) == 0 && !git_repository_is_bare(repo)) {
     ws.git_ = std::make_unique<Git>();
