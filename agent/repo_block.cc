@@ -177,20 +177,29 @@ Result<RepoBlock> build_repo_block(const tools::RepoState& state, const engine::
     for (Candidate& c : working) parts.push_back(std::move(c));
   }
 
-  // 4. The budget: outlines for the least valuable files, then drops, from the front of the
-  // stable body; the working set last.
+  // 4. The budget. From the least valuable file on (the stable body's front), each becomes
+  // its outline, or is dropped when it has none, until the block fits; so the files changed
+  // last stay whole longest. If every stable file is an outline and it still does not fit,
+  // outlines go from the front, then the working set.
   std::int64_t total = 0;
   for (const Candidate& c : parts) total += padded(static_cast<std::int64_t>(c.ids.size()));
+  const auto drop = [&](Candidate& c) {
+    c.dropped = true;
+    total -= padded(static_cast<std::int64_t>(c.ids.size()));
+  };
   if (options.max_tokens > 0 && total > options.max_tokens) {
     tools::SymbolExtractor symbols;
     for (Candidate& c : parts) {
       if (total <= options.max_tokens) break;
       if (c.section != BlockPart::Section::kStable || c.as != BlockPart::As::kWhole) continue;
       const auto outline = outline_text(c.path, c.content, symbols);
-      if (!outline) continue;
       std::vector<TokenId> ids;
-      tokenizer.encode_plain_into(*outline, ids);
-      if (padded(static_cast<std::int64_t>(ids.size())) >= padded(static_cast<std::int64_t>(c.ids.size()))) continue;
+      if (outline) tokenizer.encode_plain_into(*outline, ids);
+      if (!outline) {
+        drop(c);
+        continue;
+      }
+      if (padded(static_cast<std::int64_t>(ids.size())) >= padded(static_cast<std::int64_t>(c.ids.size()))) continue;  // no saving
       total -= padded(static_cast<std::int64_t>(c.ids.size())) - padded(static_cast<std::int64_t>(ids.size()));
       c.ids = std::move(ids);
       c.as = BlockPart::As::kOutline;
@@ -198,9 +207,7 @@ Result<RepoBlock> build_repo_block(const tools::RepoState& state, const engine::
     for (auto section : {BlockPart::Section::kStable, BlockPart::Section::kWorkingSet}) {
       for (Candidate& c : parts) {
         if (total <= options.max_tokens) break;
-        if (c.section != section || c.as == BlockPart::As::kHeader) continue;
-        c.dropped = true;
-        total -= padded(static_cast<std::int64_t>(c.ids.size()));
+        if (c.section == section && c.as != BlockPart::As::kHeader && !c.dropped) drop(c);
       }
     }
   }

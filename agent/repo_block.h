@@ -14,9 +14,10 @@
 //
 // Skipped (and counted): binary, generated (lock files included) and vendored files, files
 // over max_file_bytes, and unreadable ones. Over the token budget, the least valuable files
-// (the stable body's front: untouched longest) are first replaced by their tree-sitter
-// outline (the lines where their definitions start), then dropped; what was left out is
-// reported. The working set is the last thing dropped.
+// (the stable body's front: untouched longest) are replaced, one by one, by their
+// tree-sitter outline (the lines where their definitions start), or dropped when they have
+// none, so the files changed last stay whole longest; what was left out is reported. The
+// working set is the last thing dropped.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // The repository block on real git repositories (the git CLI with fixed commit dates): the
 // most stable files first, every part on a 128-token page, the working set after the body
 // with HEAD's copies kept in the body, skipped files counted, the same layout from a fresh
-// clone of the same state, and a budget met by outlines first, then drops.
+// clone of the same state, and a budget met from the oldest file on by outlines (or drops).
 #include "agent/repo_block.h"
 
 #include <gtest/gtest.h>
@@ -175,7 +175,7 @@ TEST_F(RepoBlockTest, AFreshCloneOfTheSameStateLaysOutTheSameBlock) {
   EXPECT_EQ(std::count(here.tokens.begin(), here.tokens.end(), *special), 0);
 }
 
-TEST_F(RepoBlockTest, OverBudgetTheOldestFilesBecomeOutlinesThenAreDropped) {
+TEST_F(RepoBlockTest, OverBudgetTheOldestFilesBecomeOutlinesOrAreDropped) {
   std::string long_source;
   for (int i = 0; i < 40; ++i) {  // long bodies: the outline is a small part of the file
     long_source += "def f" + std::to_string(i) + "(x):\n";
@@ -200,10 +200,14 @@ TEST_F(RepoBlockTest, OverBudgetTheOldestFilesBecomeOutlinesThenAreDropped) {
   EXPECT_EQ(old_outline->as, BlockPart::As::kOutline);
   EXPECT_NE(text_of(outlined, *old_outline).find("     1: def f0(x):\n"), std::string::npos) << text_of(outlined, *old_outline);
   EXPECT_LE(static_cast<std::int64_t>(outlined.tokens.size()), budget);
-  ASSERT_EQ(outlined.left_out.size(), 1u);  // notes.txt, older in path order, has no outline and stays whole
-  EXPECT_EQ(outlined.left_out[0].path, "old.py");
-  EXPECT_EQ(outlined.left_out[0].as, "outline");
-  EXPECT_EQ(outlined.files, full.files);
+  // notes.txt comes first (the same commit, earlier by path) and has no outline: dropped;
+  // that was not enough, so old.py became its outline; recent.py stays whole.
+  ASSERT_EQ(outlined.left_out.size(), 2u);
+  EXPECT_EQ(outlined.left_out[0].path, "notes.txt");
+  EXPECT_EQ(outlined.left_out[0].as, "dropped");
+  EXPECT_EQ(outlined.left_out[1].path, "old.py");
+  EXPECT_EQ(outlined.left_out[1].as, "outline");
+  EXPECT_EQ(part_of(outlined, "recent.py", BlockPart::Section::kStable)->as, BlockPart::As::kWhole);
 
   // A budget of two pages keeps the header and the newest file; the rest is dropped.
   const RepoBlock tight = build({.max_tokens = 2 * kPageTokens});
