@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "engine/kv/kv_store.h"
+#include "engine/kv/kv_store_settings.h"
 #include "engine/tokenizer/tokenizer.h"
 
 namespace seek::agent {

@@ -112,10 +112,10 @@ Result<RepoBlock> build_repo_block(const tools::RepoState& state, const engine::
   tokenizer.encode_plain_into(header_text, header.ids);
   parts.push_back(std::move(header));
 
-  // The text of a file that belongs in the block, or nullopt (then it is counted as skipped).
+  // The text of a file that belongs in the block, or nullopt (then it is counted as skipped):
+  // the readers have refused files over the size limit already.
   const auto admit = [&](const std::string& path, Result<std::string> text) -> std::optional<std::string> {
-    if (!text.ok() || text->size() > options.max_file_bytes || tools::looks_binary(*text) ||
-        tools::looks_generated(path, *text)) {
+    if (!text.ok() || tools::looks_binary(*text) || tools::looks_generated(path, *text)) {
       ++block.skipped;
       return std::nullopt;
     }
@@ -128,12 +128,7 @@ Result<RepoBlock> build_repo_block(const tools::RepoState& state, const engine::
       ++block.skipped;
       continue;
     }
-    auto size = state.committed_size(file.path);
-    if (!size.ok() || *size > options.max_file_bytes) {
-      ++block.skipped;
-      continue;
-    }
-    auto content = admit(file.path, state.committed_content(file.path));
+    auto content = admit(file.path, state.committed_content(file.path, options.max_file_bytes));
     if (!content) continue;
     Candidate c{.section = BlockPart::Section::kStable, .as = BlockPart::As::kWhole, .path = file.path, .content = std::move(*content)};
     tokenizer.encode_plain_into(whole_text(c.path, c.content), c.ids);

@@ -32,9 +32,14 @@ Status check_backend_flags(const std::string& backend, const std::string& base_u
   return ok_status();
 }
 
+std::string model_flag_or_env(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv("SEEK_MODEL");
+  return env ? env : "";
+}
+
 Result<ModelChoice> resolve_model(const std::string& flag) {
-  if (!flag.empty()) return ModelChoice{flag, false};
-  if (const char* env = std::getenv("SEEK_MODEL"); env && *env) return ModelChoice{env, false};
+  if (std::string model = model_flag_or_env(flag); !model.empty()) return ModelChoice{std::move(model), false};
   SEEK_ASSIGN_OR_RETURN(const fs::path data, user_dir(UserDir::kData));
   const fs::path dir = data / "models" / "tiny-random-v1";
   std::error_code ec;
@@ -76,10 +81,7 @@ Result<std::unique_ptr<agent::CompletionSource>> make_completion_source(const Ba
   if (flags.backend == "openai") {
     return agent::make_remote_completion_source(flags.base_url, flags.model, api_key_of(flags, warn));
   }
-  std::string model = flags.model;
-  if (model.empty()) {
-    if (const char* env = std::getenv("SEEK_MODEL"); env && *env) model = env;
-  }
+  const std::string model = model_flag_or_env(flags.model);
   if (model.empty() && !default_model) return agent::make_line_history_completion_source();
   SEEK_ASSIGN_OR_RETURN(ModelChoice choice, resolve_model(model));
   if (choice.embedded_default && warn) warn("using the embedded default model (random weights: its suggestions are noise)");

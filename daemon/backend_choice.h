@@ -37,6 +37,9 @@ struct ModelChoice {
   bool embedded_default = false;  ///< the random-weight tiny preset
 };
 
+/// The local model the flag names, else $SEEK_MODEL, else "" (the default, or none).
+std::string model_flag_or_env(const std::string& flag);
+
 /// Resolves (and, for the embedded default, creates) the local model directory.
 Result<ModelChoice> resolve_model(const std::string& flag);
 

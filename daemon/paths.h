@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "base/result.h"
-#include "engine/kv/kv_store.h"
+#include "engine/kv/kv_store_settings.h"
 
 namespace seek::daemon {
 

@@ -157,36 +157,20 @@ Result<RepoState> RepoState::read(const fs::path& root, const RepoStateOptions& 
   return state;
 }
 
-namespace {
-
-Result<git_blob*> committed_blob(git_repository* repo, git_tree* tree, const std::string& full_path) {
+Result<std::string> RepoState::committed_content(const std::string& path, std::uint64_t max_bytes) const {
+  std::lock_guard lock(git_mutex());
+  const std::string full_path = git_->prefix + path;
   git_tree_entry* entry = nullptr;
-  if (!tree || git_tree_entry_bypath(&entry, tree, full_path.c_str()) != 0) {
+  if (!git_->head_tree.get() || git_tree_entry_bypath(&entry, git_->head_tree.get(), full_path.c_str()) != 0) {
     return make_error(ErrorCode::kNotFound, full_path + " is not in HEAD");
   }
-  git_blob* blob = nullptr;
-  const int rc = git_blob_lookup(&blob, repo, git_tree_entry_id(entry));
+  GitPtr<git_blob, git_blob_free> blob;
+  const int rc = git_blob_lookup(blob.out(), git_->repo.get(), git_tree_entry_id(entry));
   git_tree_entry_free(entry);
   if (rc != 0) return make_error(ErrorCode::kIo, last_git_error("reading " + full_path + " at HEAD"));
-  return blob;
-}
-
-}  // namespace
-
-Result<std::string> RepoState::committed_content(const std::string& path) const {
-  std::lock_guard lock(git_mutex());
-  SEEK_ASSIGN_OR_RETURN(git_blob * blob, committed_blob(git_->repo.get(), git_->head_tree.get(), git_->prefix + path));
-  std::string text(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
-  git_blob_free(blob);
-  return text;
-}
-
-Result<std::uint64_t> RepoState::committed_size(const std::string& path) const {
-  std::lock_guard lock(git_mutex());
-  SEEK_ASSIGN_OR_RETURN(git_blob * blob, committed_blob(git_->repo.get(), git_->head_tree.get(), git_->prefix + path));
-  const auto size = static_cast<std::uint64_t>(git_blob_rawsize(blob));
-  git_blob_free(blob);
-  return size;
+  const auto size = static_cast<std::uint64_t>(git_blob_rawsize(blob.get()));
+  if (size > max_bytes) return make_error(ErrorCode::kResourceExhausted, full_path + " is larger than the limit");
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), static_cast<std::size_t>(size));
 }
 
 }  // namespace seek::tools

@@ -49,10 +49,9 @@ class RepoState {
   const std::vector<CommittedFile>& committed() const { return committed_; }
   const std::vector<ChangedFile>& changed() const { return changed_; }
 
-  /// A committed file's contents at HEAD (not the work tree's).
-  Result<std::string> committed_content(const std::string& path) const;
-  /// A committed file's size at HEAD, without reading it.
-  Result<std::uint64_t> committed_size(const std::string& path) const;
+  /// A committed file's contents at HEAD (not the work tree's); kResourceExhausted when it
+  /// is larger than `max_bytes` (then it is not copied).
+  Result<std::string> committed_content(const std::string& path, std::uint64_t max_bytes = UINT64_MAX) const;
 
  private:
   RepoState() = default;

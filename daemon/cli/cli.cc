@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -44,6 +43,15 @@ CLI::App* find_unknown_subcommand(CLI::App& app, int argc, char** argv, std::str
     current = next;
   }
   return nullptr;
+}
+
+// The agent's model and policy flags, which `seek run` and `seek chat` share.
+void add_agent_options(CLI::App* cmd, AgentFlags& flags) {
+  cmd->add_option("--backend", flags.backend, "local or openai")->capture_default_str();
+  cmd->add_option("--base-url", flags.base_url, "OpenAI-compatible API root, including /v1");
+  cmd->add_option("--model", flags.model, "Model name (openai) or checkpoint directory (local)");
+  cmd->add_option("--approval", flags.approval, "never, on-request or untrusted")->capture_default_str();
+  cmd->add_option("--sandbox", flags.sandbox, "read-only, workspace-write or danger-full-access")->capture_default_str();
 }
 
 }  // namespace
@@ -222,12 +230,7 @@ int run_cli(int argc, char** argv) {
   CLI::App* run_cmd = app.add_subcommand("run", "Run an agent task on a repository, headless");
   run_cmd->add_option("task", run_options.task, "What to do")->required();
   run_cmd->add_option("--repo", run_options.flags.repo, "The repository (default: the current directory)");
-  run_cmd->add_option("--backend", run_options.flags.backend, "local or openai")->capture_default_str();
-  run_cmd->add_option("--base-url", run_options.flags.base_url, "OpenAI-compatible API root, including /v1");
-  run_cmd->add_option("--model", run_options.flags.model, "Model name (openai) or checkpoint directory (local)");
-  run_cmd->add_option("--approval", run_options.flags.approval, "never, on-request or untrusted")->capture_default_str();
-  run_cmd->add_option("--sandbox", run_options.flags.sandbox, "read-only, workspace-write or danger-full-access")
-      ->capture_default_str();
+  add_agent_options(run_cmd, run_options.flags);
   run_cmd->add_flag("--json", run_options.json, "One JSON event per line on stdout");
   run_cmd->add_option("--max-steps", run_options.flags.max_steps, "Most model calls")->check(CLI::Range(1, 100000))->capture_default_str();
   run_cmd->add_option("--mode", run_options.mode, "chat, thinking or max (default: the backend's)")
@@ -240,12 +243,7 @@ int run_cli(int argc, char** argv) {
   chat_cmd->add_option("--repo", chat_options.flags.repo, "The repository (default: the current directory)");
   auto* resume_opt = chat_cmd->add_option("--resume", chat_options.resume, "Continue the session with this id");
   chat_cmd->add_flag("--last", chat_options.last, "Continue the newest session on this repository")->excludes(resume_opt);
-  chat_cmd->add_option("--backend", chat_options.flags.backend, "local or openai")->capture_default_str();
-  chat_cmd->add_option("--base-url", chat_options.flags.base_url, "OpenAI-compatible API root, including /v1");
-  chat_cmd->add_option("--model", chat_options.flags.model, "Model name (openai) or checkpoint directory (local)");
-  chat_cmd->add_option("--approval", chat_options.flags.approval, "never, on-request or untrusted")->capture_default_str();
-  chat_cmd->add_option("--sandbox", chat_options.flags.sandbox, "read-only, workspace-write or danger-full-access")
-      ->capture_default_str();
+  add_agent_options(chat_cmd, chat_options.flags);
   chat_cmd->add_option("--mode", chat_options.mode, "chat, thinking or max (default: the backend's)")
       ->check(CLI::IsMember({"chat", "thinking", "max"}));
   chat_cmd->callback([&] { exit_code = run_chat(chat_options); });

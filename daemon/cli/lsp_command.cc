@@ -45,9 +45,7 @@ int run_lsp(const LspOptions& options) {
   }
   if (options.no_daemon) return in_process(options);
   BackendFlags model = options.model;
-  if (model.model.empty()) {
-    if (const char* env = std::getenv("SEEK_MODEL"); env && *env) model.model = env;
-  }
+  model.model = model_flag_or_env(model.model);
   const DaemonPaths paths = default_daemon_paths();
   if ((options.model.backend == "openai" || !options.model.model.empty()) && query_status(paths, std::chrono::seconds(2)).ok()) {
     std::fprintf(stderr, "seek lsp: a daemon is already running with its own model; the model flags apply when it "

@@ -197,7 +197,6 @@ void rotate_log(const std::filesystem::path& log) {
 
 Status run_daemon(const ServerOptions& options) {
   SEEK_RETURN_IF_ERROR(ensure_private_dir(options.paths.dir));
-  SEEK_RETURN_IF_ERROR(check_socket_path(options.paths.socket));
   SEEK_ASSIGN_OR_RETURN(InstanceLock lock, InstanceLock::acquire(options.paths.lock));
   rotate_log(options.paths.log);
 

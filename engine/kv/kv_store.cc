@@ -1,16 +1,12 @@
 // The persistent KV store (see kv_store.h).
 #include "engine/kv/kv_store.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 

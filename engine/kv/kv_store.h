@@ -25,15 +25,9 @@
 
 #include "base/result.h"
 #include "engine/kv/kv_state.h"
+#include "engine/kv/kv_store_settings.h"
 
 namespace seek::engine {
-
-/// Where an engine keeps prefix states on disk, and how many bytes of them. The engine
-/// reads no environment: its host (the daemon, a CLI command) decides the folder.
-struct KvStoreSettings {
-  std::filesystem::path dir;
-  std::uint64_t max_bytes = std::uint64_t{8} << 30;
-};
 
 /// The checkpoint's identity for the store (see above).
 Result<std::uint64_t> checkpoint_fingerprint(const std::filesystem::path& model_dir);

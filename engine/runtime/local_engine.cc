@@ -2,7 +2,6 @@
 #include "engine/runtime/local_engine.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 
 namespace seek::engine {
